@@ -1,0 +1,247 @@
+"""The blocking-call catalog: which callables block the event loop, under which code, and the fix.
+
+This module is data. Adding a blocking function is one line in `CALLS` (a function, keyed by its
+qualified name) or `METHODS` (a method, keyed by the kind of its receiver, see
+`analysis/kinds.py`, and the method name).
+
+Suggestions are templates filled per finding:
+  {args}       the call's arguments as written          {method}  the called attribute's name
+  {func_args}  the callee and its arguments, for an offload wrapper: `requests.get, url`
+  {offload}    `await run_in_threadpool` in FastAPI/Starlette modules, else `await asyncio.to_thread`
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Blocking:
+    code: str
+    suggestion: str
+
+
+OFFLOAD = "or offload it: `{offload}({func_args})`"
+
+SLEEP = Blocking("AL101", "use `await asyncio.sleep({args})` (or `await anyio.sleep({args})`)")
+HTTP = Blocking(
+    "AL102",
+    "use an async client (`async with httpx.AsyncClient() as client: "
+    "await client.{method}(...)`, or aiohttp), " + OFFLOAD,
+)
+HTTP_LOW = Blocking("AL102", "use `httpx.AsyncClient` (or aiohttp), " + OFFLOAD)
+OPEN = Blocking(
+    "AL103",
+    "use `await anyio.open_file({args})` (or `aiofiles.open`), " + OFFLOAD,
+)
+PATH_IO = Blocking("AL103", "use `await anyio.Path(...).{method}(...)`, " + OFFLOAD)
+FILE_OP = Blocking("AL103", "offload it: `{offload}({func_args})` (or use `anyio.Path`)")
+SUBPROCESS = Blocking(
+    "AL104",
+    "use `await asyncio.create_subprocess_exec(...)` (or `await anyio.run_process(...)`)",
+)
+SHELL = Blocking(
+    "AL104",
+    "use `await asyncio.create_subprocess_shell({args})` (or `await anyio.run_process(...)`)",
+)
+SQLITE = Blocking("AL105", "use aiosqlite: `async with aiosqlite.connect({args}) as db:`")
+POSTGRES = Blocking(
+    "AL105",
+    "use asyncpg (`await asyncpg.connect(...)`) or psycopg 3's "
+    "`await psycopg.AsyncConnection.connect(...)`",
+)
+MYSQL = Blocking("AL105", "use aiomysql or asyncmy, " + OFFLOAD)
+MONGO = Blocking(
+    "AL105", "use `pymongo.AsyncMongoClient` (or motor) and `await` the operation"
+)
+REDIS = Blocking("AL105", "use `redis.asyncio.Redis` and `await` the command")
+LOCK = Blocking(
+    "AL106", "use `asyncio.Lock` (`async with lock:`), or offload the critical section"
+)
+QUEUE = Blocking("AL106", "use `asyncio.Queue` and `await queue.{method}(...)`")
+EVENT = Blocking("AL106", "use `asyncio.Event` and `await event.wait()`")
+JOIN = Blocking("AL106", "offload the wait: `{offload}({func_args})`")
+FUTURE = Blocking("AL106", "use `await asyncio.wrap_future(future)`")
+CF_WAIT = Blocking("AL106", "use `asyncio.wait` / `asyncio.as_completed` on wrapped futures")
+INPUT = Blocking("AL107", "offload it: `{offload}({func_args})`")
+NESTED_LOOP = Blocking(
+    "AL108", "`await` the coroutine instead of starting a second event loop: `await {args}`"
+)
+SOCKET = Blocking(
+    "AL109",
+    "use asyncio streams (`await asyncio.open_connection(...)`) or `anyio.connect_tcp`",
+)
+DNS = Blocking(
+    "AL109", "use `await asyncio.get_running_loop().getaddrinfo(...)` (or `anyio.getaddrinfo`)"
+)
+SMTP = Blocking("AL109", "use aiosmtplib, " + OFFLOAD)
+FTP = Blocking("AL109", "use aioftp, " + OFFLOAD)
+BOTO = Blocking("AL109", "use aioboto3 / aiobotocore, " + OFFLOAD)
+
+_HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
+
+# Functions, keyed by qualified name.
+CALLS: dict[str, Blocking] = {
+    "time.sleep": SLEEP,
+    **{f"requests.{verb}": HTTP for verb in _HTTP_VERBS},
+    **{f"requests.api.{verb}": HTTP for verb in _HTTP_VERBS},
+    **{f"httpx.{verb}": HTTP for verb in (*_HTTP_VERBS, "stream")},
+    "urllib.request.urlopen": HTTP_LOW,
+    "urllib.request.urlretrieve": HTTP_LOW,
+    "urllib3.request": HTTP_LOW,
+    "builtins.open": OPEN,
+    "io.open": OPEN,
+    "codecs.open": OPEN,
+    "os.open": FILE_OP,
+    "os.remove": FILE_OP,
+    "os.unlink": FILE_OP,
+    "os.rename": FILE_OP,
+    "os.renames": FILE_OP,
+    "os.replace": FILE_OP,
+    "os.listdir": FILE_OP,
+    "os.scandir": FILE_OP,
+    "os.walk": FILE_OP,
+    "os.makedirs": FILE_OP,
+    "os.mkdir": FILE_OP,
+    "os.rmdir": FILE_OP,
+    "os.removedirs": FILE_OP,
+    "os.truncate": FILE_OP,
+    "shutil.copy": FILE_OP,
+    "shutil.copy2": FILE_OP,
+    "shutil.copyfile": FILE_OP,
+    "shutil.copyfileobj": FILE_OP,
+    "shutil.copytree": FILE_OP,
+    "shutil.move": FILE_OP,
+    "shutil.rmtree": FILE_OP,
+    "shutil.make_archive": FILE_OP,
+    "shutil.unpack_archive": FILE_OP,
+    "subprocess.run": SUBPROCESS,
+    "subprocess.call": SUBPROCESS,
+    "subprocess.check_call": SUBPROCESS,
+    "subprocess.check_output": SUBPROCESS,
+    "subprocess.Popen": SUBPROCESS,
+    "subprocess.getoutput": SHELL,
+    "subprocess.getstatusoutput": SHELL,
+    "os.system": SHELL,
+    "os.popen": SHELL,
+    **{f"os.spawn{suffix}": SUBPROCESS for suffix in ("l", "le", "lp", "lpe", "v", "ve", "vp", "vpe")},
+    **{f"os.{wait}": SUBPROCESS for wait in ("wait", "wait3", "wait4", "waitpid", "waitid")},
+    "sqlite3.connect": SQLITE,
+    "psycopg2.connect": POSTGRES,
+    "psycopg.connect": POSTGRES,
+    "pymysql.connect": MYSQL,
+    "MySQLdb.connect": MYSQL,
+    "mysql.connector.connect": MYSQL,
+    "concurrent.futures.wait": CF_WAIT,
+    "concurrent.futures.as_completed": CF_WAIT,
+    "builtins.input": INPUT,
+    "getpass.getpass": INPUT,
+    "asyncio.run": NESTED_LOOP,
+    "anyio.run": NESTED_LOOP,
+    "socket.create_connection": SOCKET,
+    "socket.getaddrinfo": DNS,
+    "socket.gethostbyname": DNS,
+    "socket.gethostbyname_ex": DNS,
+    "socket.gethostbyaddr": DNS,
+    "socket.getnameinfo": DNS,
+    "socket.getfqdn": DNS,
+    "smtplib.SMTP": SMTP,
+    "smtplib.SMTP_SSL": SMTP,
+    "ftplib.FTP": FTP,
+    "ftplib.FTP_TLS": FTP,
+}
+
+# Methods, keyed by "<receiver kind>.<method>".
+METHODS: dict[str, Blocking] = {
+    **{f"requests.Session.{verb}": HTTP for verb in (*_HTTP_VERBS, "send")},
+    **{f"httpx.Client.{verb}": HTTP for verb in (*_HTTP_VERBS, "send", "stream")},
+    "urllib3.PoolManager.request": HTTP_LOW,
+    "urllib3.PoolManager.urlopen": HTTP_LOW,
+    "http.client.HTTPConnection.request": HTTP_LOW,
+    "http.client.HTTPConnection.getresponse": HTTP_LOW,
+    "http.client.HTTPConnection.connect": HTTP_LOW,
+    **{
+        f"pathlib.Path.{method}": PATH_IO
+        for method in (
+            "read_text", "read_bytes", "write_text", "write_bytes", "open", "touch",
+            "mkdir", "unlink", "rmdir", "rename", "replace", "iterdir", "glob", "rglob",
+        )
+    },
+    **{
+        f"pymongo.Collection.{method}": MONGO
+        for method in (
+            "find_one", "insert_one", "insert_many", "update_one", "update_many",
+            "replace_one", "delete_one", "delete_many", "count_documents", "aggregate",
+            "distinct", "find_one_and_update", "find_one_and_delete", "find_one_and_replace",
+            "bulk_write", "create_index", "drop",
+        )
+    },
+    "pymongo.Database.command": MONGO,
+    "pymongo.Database.list_collection_names": MONGO,
+    "pymongo.MongoClient.list_database_names": MONGO,
+    "pymongo.MongoClient.server_info": MONGO,
+    **{
+        f"threading.{lock}.acquire": LOCK
+        for lock in ("Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition")
+    },
+    "threading.Condition.wait": EVENT,
+    "threading.Condition.wait_for": EVENT,
+    "threading.Event.wait": EVENT,
+    "threading.Barrier.wait": EVENT,
+    "threading.Thread.join": JOIN,
+    "queue.Queue.get": QUEUE,
+    "queue.Queue.put": QUEUE,
+    "queue.Queue.join": QUEUE,
+    "multiprocessing.Queue.get": QUEUE,
+    "multiprocessing.Queue.put": QUEUE,
+    "concurrent.futures.Future.result": FUTURE,
+    "concurrent.futures.Future.exception": FUTURE,
+    "concurrent.futures.Executor.shutdown": JOIN,
+    "asyncio.AbstractEventLoop.run_until_complete": NESTED_LOOP,
+    **{
+        f"socket.socket.{method}": SOCKET
+        for method in (
+            "connect", "connect_ex", "accept", "recv", "recv_into", "recvfrom",
+            "recvfrom_into", "send", "sendall", "sendto", "sendfile",
+        )
+    },
+    **{
+        f"smtplib.SMTP.{method}": SMTP
+        for method in ("connect", "login", "starttls", "sendmail", "send_message", "ehlo", "quit")
+    },
+    **{
+        f"ftplib.FTP.{method}": FTP
+        for method in ("connect", "login", "retrbinary", "retrlines", "storbinary", "storlines", "nlst", "cwd")
+    },
+}
+
+# Kinds whose every method call blocks, except the listed ones (clients with large, open APIs).
+ANY_METHOD: dict[str, tuple[Blocking, frozenset[str]]] = {
+    "redis.Redis": (REDIS, frozenset({"pipeline", "pubsub", "lock", "register_script"})),
+    "boto3.Client": (
+        BOTO,
+        frozenset({"get_paginator", "get_waiter", "can_paginate", "generate_presigned_url",
+                   "generate_presigned_post", "close"}),
+    ),
+    "sqlite3.Connection": (SQLITE, frozenset({"close"})),
+    "sqlite3.Cursor": (SQLITE, frozenset({"close"})),
+}
+
+# Kinds that block when used as a synchronous context manager (`with lock:`).
+WITH_BLOCKS: dict[str, Blocking] = {
+    f"threading.{lock}": LOCK
+    for lock in ("Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition")
+}
+
+# User-configured blocking calls (`extra-blocking-calls`) default to this code.
+USER_CODE = "AL100"
+
+
+def method_entry(kind: str, method: str) -> Blocking | None:
+    entry = METHODS.get(f"{kind}.{method}")
+    if entry is not None:
+        return entry
+    open_api = ANY_METHOD.get(kind)
+    if open_api is not None and method not in open_api[1] and not method.startswith("_"):
+        return open_api[0]
+    return None

@@ -1,0 +1,126 @@
+"""Checking one file: decode, pre-scan, parse (ast, then libcst for the units), check, locate.
+
+The pre-scan keeps files without async code off the expensive path. `ast` parses the rest
+first: it is fast, it is the gatekeeper for syntax errors (with the real line), and its module
+summary tells which functions hold async code. Only those functions are parsed with libcst.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from asynclint import source
+from asynclint.catalog import Blocking
+from asynclint.checker import Report, UnitChecker
+from asynclint.findings import FileError, FileResult, Finding
+from asynclint.index.summary import ModuleSummary, Unit, summarise
+from asynclint.rules import RULES_BY_CODE
+from asynclint.suppression import skips_file, suppresses
+
+_WRAPPER = "if 1:"
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """Per-run settings the checker needs; plain data so it crosses process boundaries."""
+
+    extra_calls: Mapping[str, Blocking] = field(default_factory=dict)
+    extra_offload: frozenset[str] = frozenset()
+
+
+def check_file(path: str, options: CheckOptions, display_path: str | None = None) -> FileResult:
+    shown = display_path or path
+    try:
+        text = source.read(path)
+    except source.SourceError as error:
+        return FileResult(shown, errors=[FileError(shown, str(error))])
+    return check_source(text, shown, options)
+
+
+def check_source(text: str, path: str, options: CheckOptions) -> FileResult:
+    result = FileResult(path)
+    if "async" not in text or skips_file(text):
+        return result
+    try:
+        tree = ast.parse(text, filename=path)
+    except SyntaxError as error:
+        result.findings.append(_syntax_finding(path, error.msg, error.lineno, error.offset))
+        return result
+    except (RecursionError, MemoryError):
+        result.findings.append(_syntax_finding(path, "too deeply nested to parse", 1, 1))
+        return result
+    lines = source.split_lines(text)
+    summary = summarise(tree, lines)
+    for unit in summary.units:
+        try:
+            result.findings.extend(_check_unit(lines, summary, unit, path, options))
+        except cst.ParserSyntaxError as error:
+            result.errors.append(
+                FileError(path, f"libcst cannot parse {unit.qualname} (line {unit.start_line}): "
+                                f"{error.message}")
+            )
+    result.findings[:] = [f for f in result.findings if not _suppressed(lines, f)]
+    return result
+
+
+def _check_unit(
+    lines: list[str], summary: ModuleSummary, unit: Unit, path: str, options: CheckOptions
+) -> list[Finding]:
+    chunk = lines[unit.start_line - 1 : unit.end_line]
+    line_offset = unit.start_line - 1
+    if chunk and chunk[0][:1] in (" ", "\t"):
+        # An indented method: a wrapper block keeps every column (and multi-line strings) as is.
+        ending = chunk[0][len(chunk[0].rstrip("\r\n")) :] or "\n"
+        chunk = [_WRAPPER + ending, *chunk]
+        line_offset -= 1
+    module = cst.parse_module("".join(chunk))
+    checker = UnitChecker(summary, unit, options.extra_calls, options.extra_offload)
+    module.visit(checker)
+    if not checker.reports:
+        return []
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    return [_finding(report, positions[report.node], line_offset, path) for report in checker.reports]
+
+
+def _finding(report: Report, where: cst.metadata.CodeRange, line_offset: int, path: str) -> Finding:
+    rule = RULES_BY_CODE[report.code]
+    return Finding(
+        path=path,
+        line=where.start.line + line_offset,
+        column=where.start.column + 1,
+        end_line=where.end.line + line_offset,
+        end_column=where.end.column + 1,
+        code=rule.code,
+        name=rule.name,
+        message=rule.format_message(call=report.call, where=report.where),
+        suggestion=report.suggestion,
+        function=report.function,
+        endpoint=report.endpoint,
+    )
+
+
+def _syntax_finding(path: str, message: str, line: int | None, column: int | None) -> Finding:
+    rule = RULES_BY_CODE["AL001"]
+    line = line or 1
+    column = column or 1
+    return Finding(
+        path=path,
+        line=line,
+        column=column,
+        end_line=line,
+        end_column=column,
+        code=rule.code,
+        name=rule.name,
+        message=rule.format_message(call=message),
+        suggestion="fix the syntax error so Python (and asynclint) can parse the file",
+    )
+
+
+def _suppressed(lines: list[str], finding: Finding) -> bool:
+    index = finding.line - 1
+    return 0 <= index < len(lines) and suppresses(lines[index], finding.code)

@@ -1,0 +1,32 @@
+"""What every rule is: a code, a kebab-case name, documentation in ruff's shape, and examples.
+
+Detection is not spread over per-rule visitors: the checker walks each file once and asks the
+rule for its message. The examples (`VALID`, `INVALID`) are run by the test suite; in INVALID
+snippets every line that must be reported ends with `# expect: CODE`.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import ClassVar
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    message: ClassVar[str]
+    VALID: ClassVar[tuple[str, ...]] = ()
+    INVALID: ClassVar[tuple[str, ...]] = ()
+    # `extra-blocking-calls` the examples are checked with (for rules driven by configuration).
+    EXAMPLE_EXTRA_CALLS: ClassVar[dict[str, str]] = {}
+
+    @classmethod
+    def explain(cls) -> str:
+        """The text `--explain CODE` prints: heading and the docstring."""
+        doc = inspect.cleandoc(cls.__doc__ or "")
+        return f"{cls.code} ({cls.name})\n\n{doc}\n"
+
+    @classmethod
+    def format_message(cls, **parts: str) -> str:
+        return cls.message.format(**parts)

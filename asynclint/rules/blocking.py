@@ -1,0 +1,507 @@
+"""AL100–AL109: blocking calls made on the event loop. Which callables block is `catalog.py`."""
+
+from __future__ import annotations
+
+from asynclint.rules.base import Rule
+
+BLOCKS = "{call} blocks the event loop in {where}"
+
+
+class UserBlockingCall(Rule):
+    """
+    ## What it does
+    Flags calls, inside async code, to the functions listed under `extra-blocking-calls` in
+    `[tool.asynclint]`, with the suggestion given there.
+
+    ## Why is this bad?
+    Your project knows blocking functions asynclint cannot (an in-house SDK, a sync client).
+    While one of them runs on the event loop, every other request of the worker waits.
+
+    ## Example
+    ```toml
+    [tool.asynclint.extra-blocking-calls]
+    "billing.sdk.charge" = "use billing.sdk.aio.charge"
+    ```
+    ```python
+    async def pay(order):
+        billing.sdk.charge(order.total)
+    ```
+
+    ## Use instead
+    ```python
+    async def pay(order):
+        await billing.sdk.aio.charge(order.total)
+    ```
+    """
+
+    code = "AL100"
+    name = "blocking-call"
+    summary = "a call configured in `extra-blocking-calls` inside async code"
+    message = BLOCKS
+    EXAMPLE_EXTRA_CALLS = {"billing.sdk.charge": "use billing.sdk.aio.charge"}
+    VALID = (
+        "import billing.sdk\ndef pay(order):\n    billing.sdk.charge(order.total)\n",
+        "import billing.sdk\nasync def pay(order):\n    await billing.sdk.aio.charge(order.total)\n",
+    )
+    INVALID = (
+        "import billing.sdk\nasync def pay(order):\n"
+        "    billing.sdk.charge(order.total)  # expect: AL100\n",
+        "from billing.sdk import charge\nasync def pay(order):\n    charge(1)  # expect: AL100\n",
+    )
+
+
+class BlockingSleep(Rule):
+    """
+    ## What it does
+    Flags `time.sleep()` inside async code (an `async def` body, not a nested `def` or lambda).
+
+    ## Why is this bad?
+    `time.sleep` suspends the whole thread. In an `async def` endpoint that thread runs the
+    event loop, so every request served by the worker stalls for the duration.
+
+    ## Example
+    ```python
+    @app.get("/items")
+    async def list_items():
+        time.sleep(0.2)
+        return []
+    ```
+
+    ## Use instead
+    ```python
+    @app.get("/items")
+    async def list_items():
+        await asyncio.sleep(0.2)
+        return []
+    ```
+    """
+
+    code = "AL101"
+    name = "blocking-sleep"
+    summary = "`time.sleep` in async code"
+    message = BLOCKS
+    VALID = (
+        "import asyncio\nasync def f():\n    await asyncio.sleep(1)\n",
+        "import time\ndef f():\n    time.sleep(1)\n",
+        "import time\nasync def f():\n    def work():\n        time.sleep(1)\n    return work\n",
+        "import asyncio, time\nasync def f():\n    await asyncio.to_thread(time.sleep, 1)\n",
+        "import time\nfrom fastapi.concurrency import run_in_threadpool\n"
+        "async def f():\n    await run_in_threadpool(time.sleep, 1)\n",
+        "import asyncio, time\nasync def f():\n"
+        "    await asyncio.get_running_loop().run_in_executor(None, lambda: time.sleep(1))\n",
+        "import time\nasync def f(time):\n    time.sleep(1)\n",
+        "import time\nasync def f():\n    time = FakeClock()\n    time.sleep(1)\n",
+        "async def f(clock):\n    clock.sleep(1)\n",
+        "from time import sleep\nasync def f():\n    sleep = my_sleep\n    await sleep(1)\n",
+        "import time\nasync def f():\n    return [lambda: time.sleep(1)]\n",
+        "import time\nasync def f():\n    class Job:\n        def run(self):\n            time.sleep(1)\n",
+        "async def f():\n    sleep(1)\n",
+    )
+    INVALID = (
+        "import time\nasync def f():\n    time.sleep(1)  # expect: AL101\n",
+        "import time as t\nasync def f():\n    t.sleep(1)  # expect: AL101\n",
+        "from time import sleep as nap\nasync def f():\n    nap(1)  # expect: AL101\n",
+        "async def f():\n    import time\n    time.sleep(1)  # expect: AL101\n",
+        "import time\ndef outer():\n    async def inner():\n        time.sleep(1)  # expect: AL101\n",
+        "import time\nclass Service:\n    async def run(self):\n        time.sleep(1)  # expect: AL101\n",
+        "import time\nasync def f():\n    async def g():\n        time.sleep(1)  # expect: AL101\n",
+        "import asyncio, time\nasync def f():\n"
+        "    await asyncio.to_thread(time.sleep(1))  # expect: AL101\n",
+    )
+
+
+class BlockingHttp(Rule):
+    """
+    ## What it does
+    Flags synchronous HTTP clients used in async code: `requests.*` and `requests.Session()`
+    methods, httpx's sync API and `httpx.Client` methods, `urllib.request.urlopen`, urllib3 and
+    `http.client`.
+
+    ## Why is this bad?
+    A sync HTTP call waits for the network on the event loop's thread: one slow upstream
+    service stalls every request of the worker, not just the one that called it.
+
+    ## Example
+    ```python
+    @app.get("/profile/{uid}")
+    async def profile(uid: int):
+        return requests.get(f"{API}/users/{uid}").json()
+    ```
+
+    ## Use instead
+    ```python
+    @app.get("/profile/{uid}")
+    async def profile(uid: int):
+        async with httpx.AsyncClient() as client:
+            response = await client.get(f"{API}/users/{uid}")
+        return response.json()
+    ```
+    or keep the sync client off the loop: `await run_in_threadpool(requests.get, url)`.
+    """
+
+    code = "AL102"
+    name = "blocking-http"
+    summary = "sync HTTP client (requests, httpx.Client, urllib) in async code"
+    message = BLOCKS
+    VALID = (
+        "import httpx\nasync def f(url):\n"
+        "    async with httpx.AsyncClient() as client:\n        return await client.get(url)\n",
+        "import requests\nfrom fastapi.concurrency import run_in_threadpool\n"
+        "async def f(url):\n    return await run_in_threadpool(requests.get, url)\n",
+        "import functools, asyncio, requests\nasync def f(url):\n"
+        "    loop = asyncio.get_running_loop()\n"
+        "    return await loop.run_in_executor(None, functools.partial(requests.get, url))\n",
+        "import requests\ndef f(url):\n    return requests.get(url)\n",
+        "async def f(requests, url):\n    return await requests.get(url)\n",
+        "async def f(session, url):\n    return await session.get(url)\n",
+        "import httpx\nasync def f(client: httpx.AsyncClient, url):\n    return await client.get(url)\n",
+    )
+    INVALID = (
+        "import requests\nasync def f(url):\n    return requests.get(url)  # expect: AL102\n",
+        "import requests as rq\nasync def f(url):\n    rq.post(url, json={})  # expect: AL102\n",
+        "from requests import get\nasync def f(url):\n    get(url)  # expect: AL102\n",
+        "import requests\nasync def f(url):\n    s = requests.Session()\n"
+        "    return s.get(url)  # expect: AL102\n",
+        "import requests\nasync def f(url):\n    with requests.Session() as s:\n"
+        "        s.post(url)  # expect: AL102\n",
+        "import httpx\nasync def f(url):\n    with httpx.Client() as client:\n"
+        "        return client.get(url)  # expect: AL102\n",
+        "import httpx\nasync def f(url):\n    httpx.get(url)  # expect: AL102\n",
+        "import httpx\nasync def f(client: httpx.Client, url):\n"
+        "    client.get(url)  # expect: AL102\n",
+        "from urllib.request import urlopen\nasync def f(url):\n"
+        "    urlopen(url)  # expect: AL102\n",
+        "import urllib.request\nasync def f(url):\n"
+        "    urllib.request.urlopen(url)  # expect: AL102\n",
+        "import requests\nclass Api:\n    def __init__(self):\n        self.http = requests.Session()\n"
+        "    async def fetch(self, url):\n        return self.http.get(url)  # expect: AL102\n",
+    )
+
+
+class BlockingFileIo(Rule):
+    """
+    ## What it does
+    Flags file-system I/O in async code: `open()`, `io.open`, `pathlib.Path` read/write/open
+    methods, `shutil` copies and moves, and `os` file operations (`remove`, `rename`,
+    `listdir`, `makedirs`, ...). Pure path helpers such as `os.path.join` are not flagged.
+
+    ## Why is this bad?
+    Disk I/O can take milliseconds to seconds (network file systems, cold caches, large
+    files); on the event loop that time is taken from every concurrent request.
+
+    ## Example
+    ```python
+    async def report():
+        with open("report.csv") as f:
+            return f.read()
+    ```
+
+    ## Use instead
+    ```python
+    async def report():
+        async with await anyio.open_file("report.csv") as f:
+            return await f.read()
+    ```
+    """
+
+    code = "AL103"
+    name = "blocking-file-io"
+    summary = "file-system I/O (`open`, `Path.read_text`, `shutil`, `os.remove`) in async code"
+    message = BLOCKS
+    VALID = (
+        "import anyio\nasync def f(p):\n    return await anyio.Path(p).read_text()\n",
+        "import os\nasync def f(a, b):\n    return os.path.join(a, b)\n",
+        "import anyio\nasync def f(p):\n    async with await anyio.open_file(p) as fh:\n"
+        "        return await fh.read()\n",
+        "def f(p):\n    with open(p) as fh:\n        return fh.read()\n",
+        "import asyncio\nfrom pathlib import Path\nasync def f(p):\n"
+        "    return await asyncio.to_thread(Path(p).read_text)\n",
+        "async def f(open, p):\n    return open(p)\n",
+        "from pathlib import Path\nasync def f(p):\n    return Path(p).name\n",
+    )
+    INVALID = (
+        "async def f(p):\n    with open(p) as fh:  # expect: AL103\n        return fh.read()\n",
+        "import io\nasync def f(p):\n    return io.open(p).read()  # expect: AL103\n",
+        "from pathlib import Path\nasync def f(p):\n    return Path(p).read_text()  # expect: AL103\n",
+        "from pathlib import Path\nasync def f():\n"
+        "    (Path(__file__).parent / 'x.txt').write_text('hi')  # expect: AL103\n",
+        "from pathlib import Path\nasync def f(p: Path):\n    p.unlink()  # expect: AL103\n",
+        "import shutil\nasync def f(a, b):\n    shutil.copy(a, b)  # expect: AL103\n",
+        "import os\nasync def f(p):\n    os.remove(p)  # expect: AL103\n",
+    )
+
+
+class BlockingSubprocess(Rule):
+    """
+    ## What it does
+    Flags `subprocess.run/call/check_call/check_output/Popen/getoutput` and `os.system`,
+    `os.popen`, `os.spawn*`, `os.wait*` in async code.
+
+    ## Why is this bad?
+    These wait for a child process on the event loop's thread; the worker serves nothing
+    until the child exits.
+
+    ## Example
+    ```python
+    async def thumbnail(path):
+        subprocess.run(["convert", path, "thumb.png"], check=True)
+    ```
+
+    ## Use instead
+    ```python
+    async def thumbnail(path):
+        process = await asyncio.create_subprocess_exec("convert", path, "thumb.png")
+        await process.wait()
+    ```
+    """
+
+    code = "AL104"
+    name = "blocking-subprocess"
+    summary = "`subprocess` / `os.system` in async code"
+    message = BLOCKS
+    VALID = (
+        "import asyncio\nasync def f():\n"
+        "    p = await asyncio.create_subprocess_exec('ls')\n    await p.wait()\n",
+        "import anyio\nasync def f():\n    await anyio.run_process(['ls'])\n",
+        "import subprocess\ndef f():\n    subprocess.run(['ls'])\n",
+        "import asyncio, subprocess\nasync def f():\n    await asyncio.to_thread(subprocess.run, ['ls'])\n",
+    )
+    INVALID = (
+        "import subprocess\nasync def f():\n    subprocess.run(['ls'])  # expect: AL104\n",
+        "from subprocess import check_output\nasync def f():\n"
+        "    return check_output(['ls'])  # expect: AL104\n",
+        "import os\nasync def f():\n    os.system('ls')  # expect: AL104\n",
+    )
+
+
+class BlockingDbDriver(Rule):
+    """
+    ## What it does
+    Flags synchronous database drivers in async code: `sqlite3.connect` (and its connection's
+    queries), `psycopg2.connect`, `pymysql.connect`, `MySQLdb.connect`, pymongo `MongoClient`
+    operations and sync `redis.Redis` commands.
+
+    ## Why is this bad?
+    Every query waits for the database on the event loop's thread, serialising all requests of
+    the worker behind the slowest query.
+
+    ## Example
+    ```python
+    async def count_users():
+        conn = sqlite3.connect("app.db")
+        return conn.execute("select count(*) from users").fetchone()
+    ```
+
+    ## Use instead
+    ```python
+    async def count_users():
+        async with aiosqlite.connect("app.db") as db:
+            async with db.execute("select count(*) from users") as cursor:
+                return await cursor.fetchone()
+    ```
+    """
+
+    code = "AL105"
+    name = "blocking-db-driver"
+    summary = "sync database driver (sqlite3, psycopg2, pymysql, pymongo, redis) in async code"
+    message = BLOCKS
+    VALID = (
+        "import aiosqlite\nasync def f():\n    async with aiosqlite.connect('db') as db:\n"
+        "        await db.execute('select 1')\n",
+        "import redis.asyncio as redis\nasync def f():\n    r = redis.Redis()\n    await r.get('k')\n",
+        "import sqlite3\ndef f():\n    return sqlite3.connect('db')\n",
+        "import redis\nasync def f():\n    r = redis.Redis()\n    pipe = r.pipeline()\n",
+    )
+    INVALID = (
+        "import sqlite3\nasync def f():\n    sqlite3.connect('db')  # expect: AL105\n",
+        "import psycopg2\nasync def f(dsn):\n    psycopg2.connect(dsn)  # expect: AL105\n",
+        "import redis\nasync def f():\n    r = redis.Redis()\n    return r.get('k')  # expect: AL105\n",
+        "from pymongo import MongoClient\nasync def f():\n    client = MongoClient()\n"
+        "    return client.app.users.find_one({})  # expect: AL105\n",
+    )
+
+
+class BlockingSyncPrimitive(Rule):
+    """
+    ## What it does
+    Flags waits on thread synchronisation objects in async code: `threading.Lock.acquire` and
+    `with lock:`, `queue.Queue.get/put`, `threading.Event.wait`, `Thread.join`,
+    `concurrent.futures.Future.result`. The object's type must be known from its construction
+    or annotation; an unknown `lock` is not flagged.
+
+    ## Why is this bad?
+    The thread that would release the lock, fill the queue or finish the future may itself be
+    waiting for the event loop: at best the loop stalls, at worst it deadlocks.
+
+    ## Example
+    ```python
+    lock = threading.Lock()
+
+    async def update():
+        with lock:
+            await save()
+    ```
+
+    ## Use instead
+    ```python
+    lock = asyncio.Lock()
+
+    async def update():
+        async with lock:
+            await save()
+    ```
+    """
+
+    code = "AL106"
+    name = "blocking-sync-primitive"
+    summary = "threading lock/event, queue.Queue, Future.result waits in async code"
+    message = BLOCKS
+    VALID = (
+        "import asyncio\nlock = asyncio.Lock()\nasync def f():\n    async with lock:\n        pass\n",
+        "async def f(lock):\n    with lock:\n        pass\n",
+        "import queue\nq = queue.Queue()\nasync def f():\n    return q.get_nowait()\n",
+        "import asyncio, concurrent.futures\nasync def f(pool: concurrent.futures.ThreadPoolExecutor):\n"
+        "    return await asyncio.wrap_future(pool.submit(print))\n",
+    )
+    INVALID = (
+        "import threading\nlock = threading.Lock()\nasync def f():\n"
+        "    with lock:  # expect: AL106\n        pass\n",
+        "import threading\nasync def f(lock: threading.Lock):\n    lock.acquire()  # expect: AL106\n",
+        "import queue\nq = queue.Queue()\nasync def f():\n    return q.get()  # expect: AL106\n",
+        "import threading\nasync def f():\n    done = threading.Event()\n    done.wait()  # expect: AL106\n",
+        "from concurrent.futures import ThreadPoolExecutor\npool = ThreadPoolExecutor()\n"
+        "async def f():\n    return pool.submit(print).result()  # expect: AL106\n",
+    )
+
+
+class BlockingInput(Rule):
+    """
+    ## What it does
+    Flags `input()` (and `getpass.getpass()`) in async code.
+
+    ## Why is this bad?
+    Reading from the terminal blocks until someone types: the event loop stops meanwhile.
+
+    ## Example
+    ```python
+    async def main():
+        name = input("name? ")
+    ```
+
+    ## Use instead
+    ```python
+    async def main():
+        name = await asyncio.to_thread(input, "name? ")
+    ```
+    """
+
+    code = "AL107"
+    name = "blocking-input"
+    summary = "`input()` in async code"
+    message = BLOCKS
+    VALID = (
+        "import asyncio\nasync def f():\n    return await asyncio.to_thread(input, '> ')\n",
+        "def f():\n    return input('> ')\n",
+        "async def f(input):\n    return input('> ')\n",
+    )
+    INVALID = ("async def f():\n    return input('> ')  # expect: AL107\n",)
+
+
+class NestedEventLoop(Rule):
+    """
+    ## What it does
+    Flags `asyncio.run()` and `loop.run_until_complete()` inside async code.
+
+    ## Why is this bad?
+    The event loop is already running: `asyncio.run` raises `RuntimeError: asyncio.run()
+    cannot be called from a running event loop`, and `run_until_complete` raises
+    `RuntimeError: This event loop is already running`.
+
+    ## Example
+    ```python
+    async def handler():
+        return asyncio.run(fetch())
+    ```
+
+    ## Use instead
+    ```python
+    async def handler():
+        return await fetch()
+    ```
+    """
+
+    code = "AL108"
+    name = "nested-event-loop"
+    summary = "`asyncio.run` / `run_until_complete` inside a running loop"
+    message = "{call} starts a second event loop inside the running one in {where} (RuntimeError)"
+    VALID = (
+        "import asyncio\nasync def main():\n    pass\nif __name__ == '__main__':\n    asyncio.run(main())\n",
+        "import asyncio\nasync def f():\n    return await fetch()\n",
+        "import asyncio\ndef sync_entry():\n    return asyncio.run(fetch())\n",
+    )
+    INVALID = (
+        "import asyncio\nasync def f():\n    return asyncio.run(fetch())  # expect: AL108\n",
+        "import asyncio\nasync def f():\n    loop = asyncio.get_event_loop()\n"
+        "    return loop.run_until_complete(fetch())  # expect: AL108\n",
+    )
+
+
+class BlockingNetwork(Rule):
+    """
+    ## What it does
+    Flags blocking network calls in async code: `socket` connect/recv/send/accept and
+    `socket.create_connection`, name lookups (`socket.getaddrinfo`, `gethostbyname`),
+    `smtplib.SMTP`, `ftplib.FTP`, and boto3 client calls.
+
+    ## Why is this bad?
+    Each waits for a remote peer (or a DNS server) on the event loop's thread.
+
+    ## Example
+    ```python
+    async def notify(msg):
+        with smtplib.SMTP("mail.example.com") as smtp:
+            smtp.send_message(msg)
+    ```
+
+    ## Use instead
+    ```python
+    async def notify(msg):
+        await aiosmtplib.send(msg, hostname="mail.example.com")
+    ```
+    """
+
+    code = "AL109"
+    name = "blocking-network"
+    summary = "blocking sockets, DNS lookups, smtplib, ftplib, boto3 in async code"
+    message = BLOCKS
+    VALID = (
+        "import asyncio\nasync def f(host):\n    return await asyncio.open_connection(host, 80)\n",
+        "import asyncio\nasync def f(host):\n"
+        "    return await asyncio.get_running_loop().getaddrinfo(host, 80)\n",
+        "import boto3\nasync def f():\n    s3 = boto3.client('s3')\n"
+        "    return s3.generate_presigned_url('get_object')\n",
+        "import socket\ndef f(host):\n    return socket.gethostbyname(host)\n",
+    )
+    INVALID = (
+        "import socket\nasync def f(host):\n    return socket.gethostbyname(host)  # expect: AL109\n",
+        "import socket\nasync def f(host):\n    s = socket.socket()\n"
+        "    s.connect((host, 80))  # expect: AL109\n",
+        "import smtplib\nasync def f(msg):\n    with smtplib.SMTP('mail') as smtp:  # expect: AL109\n"
+        "        smtp.send_message(msg)  # expect: AL109\n",
+        "import boto3\nasync def f(body):\n    s3 = boto3.client('s3')\n"
+        "    s3.put_object(Bucket='b', Key='k', Body=body)  # expect: AL109\n",
+    )
+
+
+BLOCKING_RULES: tuple[type[Rule], ...] = (
+    UserBlockingCall,
+    BlockingSleep,
+    BlockingHttp,
+    BlockingFileIo,
+    BlockingSubprocess,
+    BlockingDbDriver,
+    BlockingSyncPrimitive,
+    BlockingInput,
+    NestedEventLoop,
+    BlockingNetwork,
+)
