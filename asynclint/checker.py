@@ -211,9 +211,10 @@ class UnitChecker(cst.CSTVisitor):
         if isinstance(node.names, cst.ImportStar):
             return
         module_parts = dotted(node.module) if node.module is not None else None
-        package = self.summary.module.rpartition(".")[0] if self.summary.module else None
         target = import_target(
-            ".".join(module_parts) if module_parts else None, len(node.relative), package
+            ".".join(module_parts) if module_parts else None,
+            len(node.relative),
+            self.summary.package,
         )
         for alias in node.names:
             name = alias.name.value if isinstance(alias.name, cst.Name) else None
@@ -264,7 +265,7 @@ class UnitChecker(cst.CSTVisitor):
             if node.asynchronous is None and kind is not None and self.on_loop:
                 entry = WITH_BLOCKS.get(kind)
                 if entry is not None:
-                    self._report(item.item, entry, f"with {kind}", "", source(item.item))
+                    self._report(item.item, entry, f"`with {source(item.item)}` ({kind})", "", source(item.item))
             if item.asname is not None:
                 self._bind_target(item.asname.name, kind)
 
@@ -330,7 +331,7 @@ class UnitChecker(cst.CSTVisitor):
                 return
             entry = self.calls.get(qualified)
             if entry is not None:
-                display = qualified.removeprefix("builtins.")
+                display = qualified.removeprefix("builtins.") + "()"
                 self._report(node, entry, display, qualified.rpartition(".")[2], source(func), node.args)
             return
         if isinstance(func, cst.Attribute):
@@ -342,7 +343,7 @@ class UnitChecker(cst.CSTVisitor):
                     return
                 entry = method_entry(receiver, method)
                 if entry is not None:
-                    self._report(node, entry, f"{receiver}.{method}", method, source(func), node.args)
+                    self._report(node, entry, f"{receiver}.{method}()", method, source(func), node.args)
 
     def _note_offload(self, node: cst.Call, wrapper: str) -> None:
         for arg in node.args:

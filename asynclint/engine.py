@@ -33,16 +33,18 @@ class CheckOptions:
     extra_offload: frozenset[str] = frozenset()
 
 
-def check_file(path: str, options: CheckOptions, display_path: str | None = None) -> FileResult:
-    shown = display_path or path
+def check_file(path: str, options: CheckOptions, module: str | None = None) -> FileResult:
     try:
         text = source.read(path)
     except source.SourceError as error:
-        return FileResult(shown, errors=[FileError(shown, str(error))])
-    return check_source(text, shown, options)
+        return FileResult(path, errors=[FileError(path, str(error))])
+    return check_source(text, path, options, module)
 
 
-def check_source(text: str, path: str, options: CheckOptions) -> FileResult:
+def check_source(
+    text: str, path: str, options: CheckOptions, module: str | None = None
+) -> FileResult:
+    """Findings for one file's text; `module` (dotted name) resolves its relative imports."""
     result = FileResult(path)
     if "async" not in text or skips_file(text):
         return result
@@ -55,7 +57,7 @@ def check_source(text: str, path: str, options: CheckOptions) -> FileResult:
         result.findings.append(_syntax_finding(path, "too deeply nested to parse", 1, 1))
         return result
     lines = source.split_lines(text)
-    summary = summarise(tree, lines)
+    summary = summarise(tree, lines, module, _package_of(module, path))
     for unit in summary.units:
         try:
             result.findings.extend(_check_unit(lines, summary, unit, path, options))
@@ -124,3 +126,11 @@ def _syntax_finding(path: str, message: str, line: int | None, column: int | Non
 def _suppressed(lines: list[str], finding: Finding) -> bool:
     index = finding.line - 1
     return 0 <= index < len(lines) and suppresses(lines[index], finding.code)
+
+
+def _package_of(module: str | None, path: str) -> str | None:
+    if module is None:
+        return None
+    if path.endswith("__init__.py"):
+        return module
+    return module.rpartition(".")[0]

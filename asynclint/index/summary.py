@@ -33,6 +33,7 @@ class Unit:
 @dataclass
 class ModuleSummary:
     module: str | None
+    package: str | None = None  # what relative imports are relative to
     bindings: dict[str, Binding] = field(default_factory=dict)
     units: list[Unit] = field(default_factory=list)
     # function qualname -> "GET /items", "Depends(get_db)", "lifespan", ...
@@ -58,7 +59,7 @@ def dotted(node: ast.expr) -> list[str] | None:
 
 class _Summariser:
     def __init__(self, lines: list[str], module: str | None, package: str | None) -> None:
-        self.summary = ModuleSummary(module=module)
+        self.summary = ModuleSummary(module=module, package=package)
         self.package = package
         self.async_lines = [n for n, line in enumerate(lines, 1) if "async" in line and _ASYNC_DEF.search(line)]
 

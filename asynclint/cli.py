@@ -1,0 +1,196 @@
+"""The `asynclint` command: options → Config → api → formatter → exit code.
+
+Exit codes: 0 no findings, 1 findings (or files that could not be checked), 2 usage,
+configuration or internal error. User mistakes get one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Sequence
+
+import click
+
+from asynclint import __version__, source
+from asynclint.api import LintResult, lint_paths, lint_text
+from asynclint.config import Config, ConfigError, find_config, load_config
+from asynclint.discovery import MissingPath
+from asynclint.findings import Finding
+from asynclint.formats import FORMATS, render
+from asynclint.rules import ALL_RULES, RULES_BY_CODE
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _codes(values: Sequence[str]) -> tuple[str, ...]:
+    """`--select AL1,AL2 --select AL3` → ('AL1', 'AL2', 'AL3')."""
+    return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
+
+
+def _list_rules(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    width = max(len(rule.name) for rule in ALL_RULES)
+    for rule in ALL_RULES:
+        click.echo(f"{rule.code}  {rule.name:<{width}}  {rule.summary}")
+    ctx.exit(EXIT_CLEAN)
+
+
+def _explain(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is None or ctx.resilient_parsing:
+        return
+    rule = RULES_BY_CODE.get(value.strip().upper())
+    if rule is None:
+        raise click.BadParameter(f"unknown rule code {value!r} (see --list-rules)")
+    click.echo(rule.explain(), nl=False)
+    ctx.exit(EXIT_CLEAN)
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("paths", nargs=-1, type=str)
+@click.option("--select", multiple=True, metavar="CODES", help="Only these codes or prefixes (e.g. AL1,AL201). Replaces the configured selection.")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Codes or prefixes to leave out.")
+@click.option("--extend-select", multiple=True, metavar="CODES", help="Codes or prefixes to add to the selection.")
+@click.option("--format", "output_format", type=click.Choice(sorted(FORMATS)), default="text", show_default=True, help="Output format.")
+@click.option("--show-source", is_flag=True, help="Show the offending source line with a caret.")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per code instead of the findings.")
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only: no summary line, no notes.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), help="Read settings from this TOML file instead of the nearest pyproject.toml.")
+@click.option("--no-config", is_flag=True, help="Ignore configuration files; use the defaults.")
+@click.option("--stdin-filename", metavar="PATH", help="Lint standard input, reporting it as PATH (for editors).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per CPU; 1 runs in-process).")
+@click.option("--explain", metavar="CODE", callback=_explain, expose_value=False, is_eager=True, help="Explain a rule and exit.")
+@click.option("--list-rules", is_flag=True, callback=_list_rules, expose_value=False, is_eager=True, help="List every rule and exit.")
+@click.version_option(__version__, "--version", prog_name="asynclint")
+def command(
+    paths: tuple[str, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    output_format: str,
+    show_source: bool,
+    statistics: bool,
+    quiet: bool,
+    exit_zero: bool,
+    config_file: Path | None,
+    no_config: bool,
+    stdin_filename: str | None,
+    jobs: int | None,
+) -> None:
+    """Find async misuse (blocking calls on the event loop) in PATHS (default: .)."""
+    if config_file is not None and no_config:
+        raise click.UsageError("--config and --no-config cannot be used together")
+    config = _load_config(config_file, no_config, stdin_filename or (paths[0] if paths else "."))
+    try:
+        config = config.with_cli(
+            select=_codes(select) if select else None,
+            ignore=_codes(ignore),
+            extend_select=_codes(extend_select),
+        )
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from None
+    if stdin_filename is not None:
+        if paths and paths != ("-",):
+            raise click.UsageError("--stdin-filename reads standard input: give no PATHS")
+        result = lint_text(sys.stdin.read(), stdin_filename, config)
+    else:
+        try:
+            result = lint_paths(paths or (".",), config, jobs)
+        except MissingPath as missing:
+            raise click.UsageError(f"path does not exist: {missing}") from None
+    _report(result, output_format, show_source, statistics, quiet, paths)
+    failed = bool(result.findings or result.errors)
+    sys.exit(EXIT_FINDINGS if failed and not exit_zero else EXIT_CLEAN)
+
+
+def _load_config(config_file: Path | None, no_config: bool, first_path: str) -> Config:
+    try:
+        if no_config:
+            return Config()
+        if config_file is not None:
+            if not config_file.is_file():
+                raise ConfigError(f"config file not found: {config_file}")
+            return load_config(config_file)
+        found = find_config(Path(first_path).absolute())
+        return load_config(found) if found else Config()
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def _report(
+    result: LintResult,
+    output_format: str,
+    show_source: bool,
+    statistics: bool,
+    quiet: bool,
+    paths: tuple[str, ...],
+) -> None:
+    for error in result.errors:
+        click.echo(f"{error.path}: error: {error.message}", err=True)
+    if statistics:
+        click.echo(_statistics(result.findings), nl=False)
+        return
+    color = output_format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    click.echo(
+        render(
+            output_format,
+            result.findings,
+            color=color,
+            show_source=show_source,
+            source_line=_source_line,
+        ),
+        nl=False,
+        color=color,
+    )
+    if quiet or output_format != "text":
+        return
+    if result.files == 0:
+        click.echo(f"note: no Python files found in {', '.join(paths) or '.'}", err=True)
+    elif result.findings:
+        files = len({finding.path for finding in result.findings})
+        noun = "finding" if len(result.findings) == 1 else "findings"
+        click.echo(f"Found {len(result.findings)} {noun} in {files} file{'s' * (files != 1)}.")
+    else:
+        click.echo(f"All checks passed ({result.files} file{'s' * (result.files != 1)}).")
+
+
+def _statistics(findings: list[Finding]) -> str:
+    counts = Counter(finding.code for finding in findings)
+    return "".join(
+        f"{count:>5}  {code}  {RULES_BY_CODE[code].name}\n"
+        for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    )
+
+
+_LINES_CACHE: dict[str, list[str]] = {}
+
+
+def _source_line(path: str, line: int) -> str | None:
+    if path not in _LINES_CACHE:
+        try:
+            _LINES_CACHE[path] = source.split_lines(source.read(path))
+        except source.SourceError:
+            _LINES_CACHE[path] = []
+    lines = _LINES_CACHE[path]
+    return lines[line - 1] if 0 < line <= len(lines) else None
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console-script entry point: turns unexpected exceptions into exit code 2, one line."""
+    try:
+        command.main(args=argv, prog_name="asynclint", standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception as error:  # an asynclint bug, not a user error
+        if os.environ.get("ASYNCLINT_DEBUG"):
+            raise
+        click.echo(
+            f"asynclint: internal error: {type(error).__name__}: {error} "
+            "(set ASYNCLINT_DEBUG=1 for a traceback, and please report it)",
+            err=True,
+        )
+        sys.exit(EXIT_ERROR)

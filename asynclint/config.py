@@ -1,0 +1,193 @@
+"""`[tool.asynclint]` in pyproject.toml: finding it, validating it, merging the command line.
+
+Every mistake is a `ConfigError` with one line naming the file and the key: unknown keys and
+unknown rule codes are errors, not silently ignored (a typo in `ignore` must not pass CI).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterable
+
+from asynclint.catalog import USER_CODE, Blocking
+from asynclint.rules import RULES_BY_CODE, UnknownCode, select_codes
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+DEFAULT_EXCLUDE: tuple[str, ...] = (
+    ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".tox", ".nox", ".eggs", "*.egg-info",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", "__pycache__", "__pypackages__", "_build",
+    "build", "dist", "buck-out", "node_modules", "site-packages", ".direnv", ".ipynb_checkpoints",
+)
+
+_LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude", "offload-functions")
+_TABLE_KEYS = ("per-file-ignores", "extra-blocking-calls")
+KNOWN_KEYS = frozenset(_LIST_KEYS + _TABLE_KEYS)
+
+
+class ConfigError(Exception):
+    """A configuration problem, worded for the user (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Config:
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: tuple[str, ...] = ()
+    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    extra_blocking_calls: dict[str, Blocking] = field(default_factory=dict)
+    offload_functions: frozenset[str] = frozenset()
+    # Directory that relative patterns (exclude, per-file-ignores) are anchored to.
+    root: Path = field(default_factory=Path.cwd)
+    source: Path | None = None
+
+    def enabled_codes(self) -> frozenset[str]:
+        return select_codes(self.select, self.ignore, self.extend_select)
+
+    def with_cli(
+        self,
+        select: Iterable[str] | None = None,
+        ignore: Iterable[str] = (),
+        extend_select: Iterable[str] = (),
+    ) -> Config:
+        """Command-line selection: `--select` replaces, `--ignore`/`--extend-select` add."""
+        merged = replace(
+            self,
+            select=tuple(select) if select is not None else self.select,
+            ignore=self.ignore + tuple(ignore),
+            extend_select=self.extend_select + tuple(extend_select),
+        )
+        _validate_codes(merged.select or (), "--select")
+        _validate_codes(ignore, "--ignore")
+        _validate_codes(extend_select, "--extend-select")
+        return merged
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest pyproject.toml with a [tool.asynclint] table, searching upward from `start`."""
+    directory = start if start.is_dir() else start.parent
+    for candidate in (directory, *directory.parents):
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file() and "asynclint" in _read_text(pyproject):
+            try:
+                if "asynclint" in _parse(pyproject).get("tool", {}):
+                    return pyproject
+            except ConfigError:
+                return pyproject  # report its error when it is loaded
+    return None
+
+
+def load_config(path: Path) -> Config:
+    """Read a pyproject.toml ([tool.asynclint]) or a standalone asynclint TOML file."""
+    data = _parse(path)
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("asynclint", {})
+        where = f"[tool.asynclint] in {path}"
+    else:
+        table = data.get("tool", {}).get("asynclint", data)
+        where = str(path)
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: expected a table")
+    return _from_table(table, where, path.parent.resolve(), path)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError as error:
+        raise ConfigError(f"cannot read {path}: {error.strerror}") from None
+
+
+def _parse(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(_read_text(path))
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+
+
+def _from_table(table: dict[str, Any], where: str, root: Path, source: Path) -> Config:
+    unknown = sorted(set(table) - KNOWN_KEYS)
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown key {unknown[0]!r} (known keys: {', '.join(sorted(KNOWN_KEYS))})"
+        )
+    lists = {key: _string_list(table, key, where) for key in _LIST_KEYS if key in table}
+    for key in ("select", "ignore", "extend-select"):
+        _validate_codes(lists.get(key, ()), f"{where}: {key}")
+    config = Config(
+        select=lists.get("select"),
+        ignore=lists.get("ignore", ()),
+        extend_select=lists.get("extend-select", ()),
+        exclude=lists.get("exclude", DEFAULT_EXCLUDE),
+        extend_exclude=lists.get("extend-exclude", ()),
+        per_file_ignores=_per_file_ignores(table.get("per-file-ignores", {}), where),
+        extra_blocking_calls=_extra_calls(table.get("extra-blocking-calls", {}), where),
+        offload_functions=frozenset(lists.get("offload-functions", ())),
+        root=root,
+        source=source,
+    )
+    config.enabled_codes()
+    return config
+
+
+def _string_list(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = table[key]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{where}: {key} must be a list of strings")
+    return tuple(value)
+
+
+def _validate_codes(selectors: Iterable[str], where: str) -> None:
+    for selector in selectors:
+        if selector.strip().upper() == "ALL":
+            continue
+        try:
+            select_codes([selector])
+        except UnknownCode:
+            raise ConfigError(
+                f"{where}: unknown rule code {selector!r} (see `asynclint --list-rules`)"
+            ) from None
+
+
+def _per_file_ignores(value: Any, where: str) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: per-file-ignores must be a table of pattern = [codes]")
+    result = {}
+    for pattern, codes in value.items():
+        if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
+            raise ConfigError(f"{where}: per-file-ignores.{pattern!r} must be a list of codes")
+        _validate_codes(codes, f"{where}: per-file-ignores.{pattern!r}")
+        result[pattern] = tuple(codes)
+    return result
+
+
+def _extra_calls(value: Any, where: str) -> dict[str, Blocking]:
+    """`"pkg.func" = "suggestion"` (reported as AL100) or `{ code = "AL102", suggestion = ... }`."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: extra-blocking-calls must be a table of name = suggestion")
+    result = {}
+    for name, entry in value.items():
+        if isinstance(entry, str):
+            result[name] = Blocking(USER_CODE, entry.replace("{", "{{").replace("}", "}}"))
+            continue
+        if not isinstance(entry, dict) or set(entry) - {"code", "suggestion"}:
+            raise ConfigError(
+                f"{where}: extra-blocking-calls.{name!r} must be a string or "
+                "{ code = \"AL1xx\", suggestion = \"...\" }"
+            )
+        code = str(entry.get("code", USER_CODE)).upper()
+        if code not in RULES_BY_CODE or not code.startswith("AL1"):
+            raise ConfigError(
+                f"{where}: extra-blocking-calls.{name!r}: {code!r} is not a blocking-call code "
+                "(AL100-AL109)"
+            )
+        suggestion = str(entry.get("suggestion", "offload it: `{offload}({func_args})`"))
+        result[name] = Blocking(code, suggestion)
+    return result

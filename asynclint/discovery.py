@@ -1,0 +1,118 @@
+"""From the paths on the command line to the Python files to lint.
+
+Directories are walked with the configured excludes and every `.gitignore` on the way applied
+(gitignore semantics through `pathspec`). A file named explicitly is linted even when an exclude
+pattern would skip it in a walk, as ruff and flake8 do.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import pathspec
+
+from asynclint.config import Config
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+
+
+class MissingPath(Exception):
+    """A path given on the command line does not exist."""
+
+
+@dataclass(frozen=True)
+class _Ignore:
+    base: Path
+    spec: pathspec.PathSpec
+
+    def matches(self, path: Path, is_dir: bool) -> bool:
+        try:
+            relative = path.relative_to(self.base).as_posix()
+        except ValueError:
+            return False
+        return self.spec.match_file(relative + "/" if is_dir else relative)
+
+
+def _spec(patterns: Iterable[str]) -> pathspec.PathSpec:
+    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+
+
+def _gitignore(directory: Path) -> _Ignore | None:
+    file = directory / ".gitignore"
+    if not file.is_file():
+        return None
+    try:
+        lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return _Ignore(directory, _spec(lines))
+
+
+def _ancestor_gitignores(directory: Path) -> list[_Ignore]:
+    """`.gitignore` files above the walk's start, up to the repository's top."""
+    found = []
+    for ancestor in directory.parents:
+        ignore = _gitignore(ancestor)
+        if ignore is not None:
+            found.append(ignore)
+        if (ancestor / ".git").exists():
+            break
+    return found
+
+
+def discover(paths: Iterable[str], config: Config) -> list[Path]:
+    """Python files under `paths`, sorted, without duplicates. Raises MissingPath."""
+    exclude_spec = _spec((*config.exclude, *config.extend_exclude))
+    found: dict[Path, None] = {}
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise MissingPath(raw)
+        if path.is_dir():
+            start = path.resolve()
+            # Patterns are anchored at the config's directory; a tree outside it at its own top.
+            anchor = config.root if start.is_relative_to(config.root) else start
+            ignores = [_Ignore(anchor, exclude_spec), *_ancestor_gitignores(start)]
+            for file in _walk(path, start, ignores):
+                found.setdefault(file, None)
+        else:
+            found.setdefault(path, None)
+    return sorted(found, key=lambda p: p.as_posix())
+
+
+def _walk(shown: Path, real: Path, ignores: list[_Ignore]) -> Iterator[Path]:
+    """Yield files under `shown` (the path as the user wrote it); `real` is its resolved form."""
+    own = _gitignore(real)
+    if own is not None:
+        ignores = [*ignores, own]
+    try:
+        entries = sorted(os.scandir(real), key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
+        real_child = Path(entry.path)
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            continue
+        if any(ignore.matches(real_child, is_dir) for ignore in ignores):
+            continue
+        if is_dir:
+            if not entry.is_symlink():
+                yield from _walk(shown / entry.name, real_child, ignores)
+        elif entry.name.endswith(PYTHON_SUFFIXES):
+            yield shown / entry.name
+
+
+def module_name(path: Path) -> str | None:
+    """`pkg.sub.mod` for pkg/sub/mod.py, walking up while `__init__.py` files exist."""
+    resolved = path.resolve()
+    parts = [resolved.stem] if resolved.stem != "__init__" else []
+    directory = resolved.parent
+    while (directory / "__init__.py").is_file():
+        parts.insert(0, directory.name)
+        directory = directory.parent
+    return ".".join(parts) or None
