@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from asynclint.findings import Finding
-from asynclint.formats import json_format, text
+from asynclint.formats import concise, github, json_format, sarif, text
 
 Renderer = Callable[..., str]
 
 FORMATS: dict[str, Renderer] = {
     "text": text.render,
+    "concise": concise.render,
     "json": json_format.render,
+    "sarif": sarif.render,
+    "github": github.render,
 }
 
 
