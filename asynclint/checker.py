@@ -1,9 +1,10 @@
 """Pass 2: one libcst traversal of a unit (a function containing async code), all rules at once.
 
-The visitor keeps its own scope stack and frame stack instead of libcst's metadata providers
-(each of which costs several parses): it knows at every call whether the code runs on the event
-loop (directly in an `async def` body, not in a nested `def`, `lambda` or class), what each
-name refers to, and the kind of the objects it has seen constructed or annotated.
+The visitor keeps its own scope and frame stacks instead of libcst's metadata providers (each
+costs several parses). At every call it knows whether the code runs on the event loop (an
+`async def` body, not a nested `def`, lambda or class), what the callee is, and how the result
+is used (awaited, dropped, assigned, returned, used as a receiver) — which is what the
+coroutine rules need.
 """
 
 from __future__ import annotations
@@ -13,18 +14,16 @@ from typing import Mapping, Sequence
 
 import libcst as cst
 
-from asynclint.analysis.kinds import (
-    DIVIDES_TO_SELF,
-    SUBSCRIPT_RESULTS,
-    annotation_kind,
-    attribute_result,
-    canonical,
-    constructed_kind,
-    method_result,
-)
+from asynclint.analysis import coroutines, orm
+from asynclint.analysis.calls import CallInfo, classify
+from asynclint.analysis.cst_refs import CstRefs, dotted
+from asynclint.analysis.kinds import Kind, canonical, method_result
 from asynclint.analysis.names import LOCAL, Binding, ScopeStack, import_target
 from asynclint.analysis.offload import OFFLOAD_FUNCTIONS, OFFLOAD_METHODS
-from asynclint.catalog import CALLS, WITH_BLOCKS, Blocking, method_entry
+from asynclint.analysis.values import Attr, Item, Ref, evaluate, split_method
+from asynclint.catalog import Blocking
+from asynclint.expiry import Expiry
+from asynclint.index.project import Project
 from asynclint.index.summary import ModuleSummary, Unit
 
 _EMPTY_MODULE = cst.Module(body=[])
@@ -39,10 +38,13 @@ class Frame:
     is_async: bool
     endpoint: str | None = None
     is_route: bool = False
-    class_name: str | None = None  # the class whose method this is
-    receiver: str | None = None  # the method's `self`
+    is_lambda: bool = False
     has_await: bool = False
+    reported_sync_db: bool = False
+    # name -> (call node, description) of coroutines assigned and not yet used
+    pending: dict[str, tuple[cst.Call, CallInfo, str]] = field(default_factory=dict)
     reports: list[Report] = field(default_factory=list)
+    expiry: Expiry = field(default_factory=Expiry)
 
 
 @dataclass
@@ -51,23 +53,10 @@ class Report:
 
     node: cst.CSTNode
     code: str
-    call: str
+    parts: dict[str, str]
     suggestion: str
-    where: str
     function: str
     endpoint: str | None
-
-
-def dotted(node: cst.BaseExpression) -> list[str] | None:
-    parts: list[str] = []
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
-        node = node.value
-    if not isinstance(node, cst.Name):
-        return None
-    parts.append(node.value)
-    parts.reverse()
-    return parts
 
 
 def source(node: cst.CSTNode) -> str:
@@ -88,112 +77,131 @@ class UnitChecker(cst.CSTVisitor):
         self,
         summary: ModuleSummary,
         unit: Unit,
+        project: Project,
         extra_calls: Mapping[str, Blocking] | None = None,
         extra_offload: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__()
         self.summary = summary
         self.unit = unit
-        self.scopes = ScopeStack(summary.bindings)
+        self.project = project
+        self.scopes = ScopeStack(dict(summary.bindings))
+        self.refs = CstRefs(self.scopes)
         self.frames: list[Frame] = []
         self.reports: list[Report] = []
-        self.calls: Mapping[str, Blocking] = {**CALLS, **(extra_calls or {})}
+        self.extra_calls: Mapping[str, Blocking] = extra_calls or {}
         self.offload_functions = OFFLOAD_FUNCTIONS | extra_offload
         self.offload_text = (
             "await run_in_threadpool" if summary.uses_framework else "await asyncio.to_thread"
         )
-        self._class_names: list[str | None] = [unit.class_name]
+        self._class_names: list[str | None] = [
+            summary.qualified(unit.class_name) if unit.class_name else None
+        ]
+        # How each expression's value is used, set by its parent before the child is visited.
+        self._roles: dict[int, str] = {}
+        self._assigned_to: dict[int, str] = {}
+        self._stores: set[int] = set()
         # id of a call written inside an offload wrapper's arguments -> the wrapper's name
         self._offloaded: dict[int, str] = {}
 
     # -- context --------------------------------------------------------------------------------
     @property
+    def frame(self) -> Frame | None:
+        return self.frames[-1] if self.frames else None
+
+    @property
     def on_loop(self) -> bool:
         return bool(self.frames) and self.frames[-1].is_async
 
-    def _bind_params(self, params: cst.Parameters) -> None:
-        every = [*params.posonly_params, *params.params, *params.kwonly_params]
-        for star in (params.star_arg, params.star_kwarg):
-            if isinstance(star, cst.Param):
-                every.append(star)
-        for param in every:
-            kind = self._annotation_kind(param.annotation) if param.annotation else None
-            self.scopes.bind(param.name.value, Binding(kind=kind) if kind else LOCAL)
+    def evaluate(self, node: cst.BaseExpression) -> Kind | None:
+        return evaluate(self.refs.ref(node), self.project)
 
-    def _annotation_kind(self, annotation: cst.Annotation) -> str | None:
-        expression = annotation.annotation
-        if isinstance(expression, cst.Subscript):  # Queue[int], Optional[X] is left unknown
-            expression = expression.value
-        parts = dotted(expression)
-        qualified = self.scopes.resolve(parts) if parts else None
-        return annotation_kind(qualified) if qualified else None
-
-    def _bind_target(self, target: cst.BaseExpression, kind: str | None = None) -> None:
+    def _bind(self, target: cst.BaseExpression, value: Ref | None = None) -> None:
         if isinstance(target, cst.Name):
-            self.scopes.bind(target.value, Binding(kind=kind) if kind else LOCAL)
+            self.scopes.bind(target.value, Binding(value=value) if value is not None else LOCAL)
+            if self.frame is not None:
+                self.frame.expiry.forget(target.value)
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
-                self._bind_target(element.value)
+                self._bind(element.value)
         elif isinstance(target, cst.StarredElement):
-            self._bind_target(target.value)
+            self._bind(target.value)
+
+    def _bind_params(self, params: cst.Parameters) -> None:
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            annotation = param.annotation.annotation if param.annotation else None
+            value = self.refs.annotation(annotation, param.default)
+            self.scopes.bind(param.name.value, Binding(value=value) if value is not None else LOCAL)
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                self.scopes.bind(star.name.value)
 
     # -- functions, lambdas, classes --------------------------------------------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        outer = self.frames[-1] if self.frames else None
+        outer = self.frame
         if outer is None:
             qualname = self.unit.qualname
         else:
             self.scopes.bind(node.name.value)
             qualname = f"{outer.qualname}.{node.name.value}"
-        class_name = self._class_names[-1]
-        endpoint = self.summary.endpoints.get(qualname)
-        params = node.params.posonly_params or node.params.params
-        frame = Frame(
-            qualname=qualname,
-            is_async=node.asynchronous is not None,
-            endpoint=endpoint,
-            is_route=qualname in self.summary.routes,
-            class_name=class_name,
-            receiver=params[0].name.value if class_name and params else None,
+        endpoint = self.summary.endpoints.get(qualname) or self.project.dependency_label(
+            self.summary.qualified(qualname)
         )
-        self.frames.append(frame)
+        class_name = self._class_names[-1]
+        params = node.params.posonly_params or node.params.params
+        receiver = params[0].name.value if class_name and params else None
+        self.frames.append(
+            Frame(
+                qualname=qualname,
+                is_async=node.asynchronous is not None,
+                endpoint=endpoint,
+                is_route=qualname in self.summary.routes,
+            )
+        )
+        self.refs.methods.append((receiver, class_name) if receiver and class_name else None)
         self._class_names.append(None)
         self.scopes.push()
         self._bind_params(node.params)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        frame = self.frames.pop()
+        frame = self.frames[-1]
+        for name, (call, info, text) in frame.pending.items():
+            self._report_unawaited(frame, call, info, text, f"; it is assigned to `{name}` and never awaited")
+        self.frames.pop()
+        self.refs.methods.pop()
         self._class_names.pop()
         self.scopes.pop()
         if frame.is_route and frame.is_async and not frame.has_await:
             name = original_node.name.value
             hint = f"; or declare `{name}` with `def` so FastAPI runs it in the threadpool"
             for report in frame.reports:
-                report.suggestion += hint
+                if report.code.startswith("AL1") or report.code == "AL201":
+                    report.suggestion += hint
         self.reports.extend(frame.reports)
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
-        outer = self.frames[-1] if self.frames else None
-        self.frames.append(Frame(qualname=outer.qualname if outer else "<lambda>", is_async=False))
+        outer = self.frame
+        self.frames.append(
+            Frame(qualname=outer.qualname if outer else "<lambda>", is_async=False, is_lambda=True)
+        )
+        self._roles[id(node.body)] = "return"
         self.scopes.push()
         self._bind_params(node.params)
 
     def leave_Lambda(self, original_node: cst.Lambda) -> None:
-        self.frames.pop()
+        self.reports.extend(self.frames.pop().reports)
         self.scopes.pop()
-        # A lambda's body is an expression: nothing it "reports" can run on the loop.
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        outer = self.frames[-1] if self.frames else None
+        outer = self.frame
         self.scopes.bind(node.name.value)
         qualname = f"{outer.qualname}.{node.name.value}" if outer else node.name.value
         self.frames.append(Frame(qualname=qualname, is_async=False))
-        self._class_names.append(qualname)
+        self._class_names.append(self.summary.qualified(qualname))
         self.scopes.push(is_class=True)
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        frame = self.frames.pop()
-        self.reports.extend(frame.reports)
+        self.reports.extend(self.frames.pop().reports)
         self._class_names.pop()
         self.scopes.pop()
 
@@ -201,9 +209,8 @@ class UnitChecker(cst.CSTVisitor):
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
             parts = dotted(alias.name) or []
-            full = ".".join(parts)
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                self.scopes.bind_import(alias.asname.name.value, full)
+                self.scopes.bind_import(alias.asname.name.value, ".".join(parts))
             elif parts:
                 self.scopes.bind_import(parts[0], parts[0])
 
@@ -217,9 +224,9 @@ class UnitChecker(cst.CSTVisitor):
             self.summary.package,
         )
         for alias in node.names:
-            name = alias.name.value if isinstance(alias.name, cst.Name) else None
-            if name is None:
+            if not isinstance(alias.name, cst.Name):
                 continue
+            name = alias.name.value
             local = name
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 local = alias.asname.name.value
@@ -228,171 +235,373 @@ class UnitChecker(cst.CSTVisitor):
             else:
                 self.scopes.bind(local)
 
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            self._roles[id(node.value)] = "assign"
+            self._assigned_to[id(node.value)] = node.targets[0].target.value
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._stores.add(id(node.target))
+
     def leave_Assign(self, original_node: cst.Assign) -> None:
-        kind = self.kind_of(original_node.value)
+        value = self.refs.ref(original_node.value)
         for target in original_node.targets:
-            self._bind_target(target.target, kind)
+            self._bind(target.target, value)
+            self._note_modified(target.target)
+        target = original_node.targets[0].target
+        if self.on_loop and isinstance(target, cst.Name) and value is not None:
+            self._note_loaded_instance(target.value, original_node.value, value)
+
+    def _note_loaded_instance(self, name: str, expression: cst.BaseExpression, value: Ref) -> None:
+        """`item = await session.get(Item, 1)`: item belongs to `session` (for AL205)."""
+        kind = evaluate(value, self.project)
+        if kind is None or kind.name != orm.ORM_INSTANCE or kind.many or kind.model is None:
+            return
+        base = expression
+        while isinstance(base, (cst.Await, cst.Call, cst.Attribute)):
+            base = base.expression if isinstance(base, cst.Await) else (
+                base.func if isinstance(base, cst.Call) else base.value)
+        if not isinstance(base, cst.Name):
+            return
+        session = self.evaluate(base)
+        if session is not None and session.name == orm.ASYNC_SESSION:
+            facts = self.project.model(kind.model)
+            self.frames[-1].expiry.associate(name, base.value, facts.server_columns if facts else frozenset())
+            self.frames[-1].expiry.changed.discard(name)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._stores.add(id(node.target))
 
     def leave_AnnAssign(self, original_node: cst.AnnAssign) -> None:
-        kind = None
-        if original_node.value is not None:
-            kind = self.kind_of(original_node.value)
-        kind = kind or self._annotation_kind(original_node.annotation)
-        self._bind_target(original_node.target, kind)
+        value = self.refs.ref(original_node.value) or self.refs.annotation(
+            original_node.annotation.annotation
+        )
+        self._bind(original_node.target, value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._stores.add(id(node.target))
+        self._note_modified(node.target)
 
     def visit_For(self, node: cst.For) -> None:
-        self._bind_target(node.target)
+        iterable = self.refs.ref(node.iter)
+        self._bind(node.target, Item(iterable) if iterable is not None else None)
         if node.asynchronous is not None:
             self._mark_await()
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
-        self._bind_target(node.target)
+        iterable = self.refs.ref(node.iter)
+        self._bind(node.target, Item(iterable) if iterable is not None else None)
         if node.asynchronous is not None:
             self._mark_await()
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         if node.name is not None:
-            self._bind_target(node.name.name)
+            self._bind(node.name.name)
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self._bind_target(node.target)
+        self._bind(node.target, self.refs.ref(node.value))
 
     def visit_With(self, node: cst.With) -> None:
         if node.asynchronous is not None:
             self._mark_await()
         for item in node.items:
-            kind = self.kind_of(item.item)
-            if node.asynchronous is None and kind is not None and self.on_loop:
-                entry = WITH_BLOCKS.get(kind)
-                if entry is not None:
-                    self._report(item.item, entry, f"`with {source(item.item)}` ({kind})", "", source(item.item))
+            value = self.refs.ref(item.item)
+            self._roles[id(item.item)] = "with"
+            if node.asynchronous is None and value is not None and self.on_loop:
+                info = classify(Attr(value, "__enter__"), self.project, is_with=True)
+                if info.blocking is not None:
+                    self._report_blocking(item.item, info, source(item.item), "")
             if item.asname is not None:
-                self._bind_target(item.asname.name, kind)
+                self._bind(item.asname.name, value)
 
+    # -- blocks (for AL205's "commit dominates the read") -----------------------------------------
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        if self.frame is not None:
+            self.frame.expiry.enter_block()
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        if self.frame is not None:
+            self.frame.expiry.leave_block()
+
+    # -- how values are used --------------------------------------------------------------------
     def visit_Await(self, node: cst.Await) -> None:
         self._mark_await()
+        self._roles[id(node.expression)] = "await"
+        if self.on_loop:
+            self._check_await_target(node.expression)
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        self._roles[id(node.value)] = "discard"
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None:
+            self._roles[id(node.value)] = "return"
+            self._consume_name(node.value)
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        self._roles[id(node.value)] = "arg"
+        self._consume_name(node.value)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        frame = self.frame
+        if frame is not None and frame.pending and node.value in frame.pending and id(node) not in self._stores:
+            del frame.pending[node.value]
+
+    def _consume_name(self, node: cst.BaseExpression) -> None:
+        frame = self.frame
+        if frame is not None and isinstance(node, cst.Name):
+            frame.pending.pop(node.value, None)
 
     def _mark_await(self) -> None:
-        if self.frames:
-            self.frames[-1].has_await = True
+        if self.frame is not None:
+            self.frame.has_await = True
 
-    # -- kinds ----------------------------------------------------------------------------------
-    def kind_of(self, node: cst.BaseExpression) -> str | None:
-        if isinstance(node, cst.Name):
-            binding = self.scopes.lookup(node.value)
-            return binding.kind if binding is not None else None
-        if isinstance(node, cst.Call):
-            parts = dotted(node.func)
-            if parts is not None:
-                qualified = self.scopes.resolve(parts)
-                if qualified is not None:
-                    return constructed_kind(qualified)
-            if isinstance(node.func, cst.Attribute):
-                receiver = self.kind_of(node.func.value)
-                if receiver is not None:
-                    return method_result(receiver, node.func.attr.value)
-            return None
-        if isinstance(node, cst.Attribute):
-            attribute = node.attr.value
-            frame = self._method_frame()
-            if (
-                frame is not None
-                and isinstance(node.value, cst.Name)
-                and node.value.value == frame.receiver
-            ):
-                return self.summary.attribute_kinds.get(f"{frame.class_name}.{attribute}")
-            receiver = self.kind_of(node.value)
-            return attribute_result(receiver, attribute) if receiver else None
-        if isinstance(node, cst.Subscript):
-            receiver = self.kind_of(node.value)
-            return SUBSCRIPT_RESULTS.get(receiver) if receiver else None
-        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
-            left = self.kind_of(node.left)
-            return left if left in DIVIDES_TO_SELF else None
-        return None
+    # -- attribute reads: lazy loads and expired instances ----------------------------------------
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._roles.setdefault(id(node.value), "receiver")
+        if not self.on_loop or id(node) in self._stores:
+            return
+        receiver = node.value
+        if not isinstance(receiver, cst.Name):
+            return
+        frame = self.frames[-1]
+        attribute = node.attr.value
+        event = frame.expiry.expired_by(receiver.value, attribute)
+        if event is not None:
+            self._report(node, "AL205", {"name": receiver.value, "attr": attribute, "event": event},
+                         f"add `await session.refresh({receiver.value})` after {event}, or set "
+                         "`expire_on_commit=False` on the session factory")
+            return
+        kind = self.evaluate(receiver)
+        if kind is None or kind.name != orm.ORM_INSTANCE or kind.many or kind.model is None:
+            return
+        facts = self.project.model(kind.model)
+        if facts is None or attribute not in facts.relationships or kind.loaded is None:
+            return
+        lazy = facts.relationships[attribute]
+        if lazy in orm.SAFE_LAZY or lazy == "<unknown>" or attribute in kind.loaded:
+            return
+        model = kind.model.rpartition(".")[2]
+        self._report(
+            node, "AL204", {"name": receiver.value, "attr": attribute, "model": model},
+            f"load it in the query with `.options(selectinload({model}.{attribute}))`, use "
+            f"`await {receiver.value}.awaitable_attrs.{attribute}`, or declare the relationship "
+            "with `lazy=\"selectin\"`",
+        )
 
-    def _method_frame(self) -> Frame | None:
-        for frame in reversed(self.frames):
-            if frame.receiver is not None:
-                return frame
-        return None
+    def _note_modified(self, target: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and self.frame:
+            self.frame.expiry.modified(target.value.value)
 
     # -- calls ----------------------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
+        frame = self.frame
+        if frame is None:
+            return
+        func_ref = self.refs.ref(node.func)
+        if func_ref is None:
+            return
+        info = classify(func_ref, self.project, self.extra_calls)
+        self._check_coroutine_use(node, info)
+        qualified = info.qualified
+        if qualified in self.offload_functions or (
+            info.receiver is not None and f"{info.receiver.name}.{info.method}" in OFFLOAD_METHODS
+        ):
+            self._note_offload(node, qualified or str(info.method))
+            return
         if not self.on_loop:
             return
-        func = node.func
-        parts = dotted(func)
-        qualified = self.scopes.resolve(parts) if parts else None
-        if qualified is not None:
-            qualified = canonical(qualified)
-            if qualified in self.offload_functions:
-                self._note_offload(node, qualified)
-                return
-            entry = self.calls.get(qualified)
-            if entry is not None:
-                display = qualified.removeprefix("builtins.") + "()"
-                self._report(node, entry, display, qualified.rpartition(".")[2], source(func), node.args)
-            return
-        if isinstance(func, cst.Attribute):
-            receiver = self.kind_of(func.value)
-            if receiver is not None:
-                method = func.attr.value
-                if f"{receiver}.{method}" in OFFLOAD_METHODS:
-                    self._note_offload(node, method)
-                    return
-                entry = method_entry(receiver, method)
-                if entry is not None:
-                    self._report(node, entry, f"{receiver}.{method}()", method, source(func), node.args)
+        func_text = source(node.func)
+        if info.blocking is not None:
+            self._report_blocking(node, info, func_text, _args_text(node.args))
+        elif info.sync_db is not None and not frame.reported_sync_db:
+            frame.reported_sync_db = True
+            self._report_sync_db(node, info, func_text)
+        elif info.project is not None and not self.project.is_coroutine_function(info.project):
+            chain = self.project.blocking_chain(info.project)
+            if chain:
+                self._report_transitive(node, info, func_text, chain)
+        self._track_session(node, info)
 
     def _note_offload(self, node: cst.Call, wrapper: str) -> None:
         for arg in node.args:
             if isinstance(arg.value, cst.Call):
                 self._offloaded[id(arg.value)] = wrapper.rpartition(".")[2]
 
-    def _report(
-        self,
-        node: cst.CSTNode,
-        entry: Blocking,
-        call: str,
-        method: str,
-        func_text: str,
-        args: Sequence[cst.Arg] = (),
-    ) -> None:
-        frame = self.frames[-1]
-        args_text = _args_text(args)
-        func_args = func_text + (", " + args_text if args_text else "")
+    def _offload_hint(self, node: cst.CSTNode, func_args: str) -> str | None:
         wrapper = self._offloaded.get(id(node))
-        if wrapper is not None:
-            suggestion = (
-                f"the call runs on the event loop before `{wrapper}` receives its result; "
-                f"pass the callable and its arguments: `await {wrapper}({func_args})`"
-            )
-        else:
-            suggestion = entry.suggestion.format(
-                args=args_text or "...",
-                method=method or "get",
-                func_args=func_args,
-                offload=self.offload_text,
-            )
-        frame.reports.append(
-            Report(
-                node=node,
-                code=entry.code,
-                call=call,
-                suggestion=suggestion,
-                where=_where(frame),
-                function=frame.qualname,
-                endpoint=frame.endpoint,
-            )
+        if wrapper is None:
+            return None
+        return (
+            f"the call runs on the event loop before `{wrapper}` receives its result; "
+            f"pass the callable and its arguments: `await {wrapper}({func_args})`"
+        )
+
+    def _report_blocking(self, node: cst.CSTNode, info: CallInfo, func_text: str, args: str) -> None:
+        entry = info.blocking
+        assert entry is not None
+        func_args = func_text + (", " + args if args else "")
+        suggestion = self._offload_hint(node, func_args) or entry.suggestion.format(
+            args=args or "...",
+            method=info.method or (info.qualified or "get").rpartition(".")[2],
+            func_args=func_args,
+            offload=self.offload_text,
+        )
+        self._report(node, entry.code, {"call": info.display}, suggestion)
+
+    def _report_transitive(self, node: cst.Call, info: CallInfo, func_text: str, chain: tuple) -> None:
+        args = _args_text(node.args)
+        func_args = func_text + (", " + args if args else "")
+        steps = " → ".join([info.display, *(str(link) for link in chain)])
+        helper = (info.project or "").rpartition(".")[2]
+        suggestion = self._offload_hint(node, func_args) or (
+            f"offload it: `{self.offload_text}({func_args})`, or make `{helper}` async"
+        )
+        self._report(node, "AL110", {"call": info.display, "chain": steps}, suggestion)
+
+    def _report_sync_db(self, node: cst.Call, info: CallInfo, func_text: str) -> None:
+        kind = info.sync_db
+        assert kind is not None
+        receiver = func_text.rpartition(".")[0] or func_text
+        short = orm.PROXIES.get(kind.name, kind.name).rpartition(".")[2]
+        origin = f" from {kind.origin}" if kind.origin else ""
+        suggestion = (
+            "declare the endpoint with `def` so FastAPI runs it in the threadpool, or switch to "
+            "`AsyncSession` (async_sessionmaker + aiosqlite/asyncpg) and `await` the call"
+        )
+        self._report(node, "AL201", {"call": info.display, "name": receiver, "kind": short,
+                                     "origin": origin}, suggestion)
+
+    # -- coroutine rules ------------------------------------------------------------------------
+    def _coroutine_of(self, node: cst.Call, info: CallInfo) -> str | None:
+        """'orm' for an AsyncSession/AsyncResult coroutine method, 'coroutine' for a coroutine
+        function, 'task' for create_task/ensure_future, else None."""
+        qualified = canonical(info.qualified) if info.qualified else None
+        if qualified in coroutines.TASK_FUNCTIONS or (
+            info.receiver is not None and f"{info.receiver.name}.{info.method}" in coroutines.TASK_METHODS
+        ):
+            return "task"
+        if info.receiver is not None and info.method is not None:
+            made = method_result(info.receiver, info.method)
+            if made is not None and made.name == orm.COROUTINE:
+                return "orm"
+        if qualified in coroutines.COROUTINE_FUNCTIONS:
+            return "coroutine"
+        if info.project is not None and self.project.is_coroutine_function(info.project):
+            return "coroutine"
+        return None
+
+    def _check_coroutine_use(self, node: cst.Call, info: CallInfo) -> None:
+        what = self._coroutine_of(node, info)
+        if what is None:
+            return
+        role = self._roles.get(id(node))
+        text = source(node.func)
+        frame = self.frames[-1]
+        if what == "task":
+            if role == "discard":
+                self._report(node, "AL302", {"call": f"{text}(...)"},
+                             "keep a reference (e.g. in a set, discarding it in a done-callback) "
+                             "or use `asyncio.TaskGroup`")
+            return
+        if role == "discard":
+            self._report_unawaited(frame, node, info, text, "")
+        elif role == "receiver":
+            self._report_unawaited(frame, node, info, text, "; `await` applies after the "
+                                   "attribute access, so the attribute is read from the coroutine")
+        elif role == "assign":
+            frame.pending[self._assigned_to[id(node)]] = (node, info, text)
+        elif role == "return" and what == "orm" and frame.is_async and not frame.is_lambda:
+            self._report_unawaited(frame, node, info, text, "; it is returned un-awaited")
+
+    def _report_unawaited(self, frame: Frame, node: cst.Call, info: CallInfo, text: str, detail: str) -> None:
+        code = "AL202" if self._coroutine_of(node, info) == "orm" else "AL301"
+        call = source(node)
+        short = call if len(call) <= _MAX_ARGS_TEXT else f"{text}(...)"
+        role = self._roles.get(id(node))
+        fix = f"(await {short})" if role == "receiver" else f"await {short}"
+        frame.reports.append(self._make_report(node, code, {"call": f"{text}()", "detail": detail},
+                                               f"add `await`: `{fix}`" + (
+                                                   "" if code == "AL202" else
+                                                   ", or keep it running with `asyncio.create_task(...)`")))
+
+    def _check_await_target(self, expression: cst.BaseExpression) -> None:
+        if not isinstance(expression, cst.Call):
+            return
+        func_ref = self.refs.ref(expression.func)
+        receiver_ref, method = split_method(func_ref) if func_ref is not None else (None, None)
+        if receiver_ref is None or method is None:
+            return
+        receiver = evaluate(receiver_ref, self.project)
+        if receiver is None:
+            return
+        plain = orm.NOT_AWAITABLE.get(orm.PROXIES.get(receiver.name, receiver.name), frozenset())
+        if method in plain:
+            text = source(expression.func)
+            self._report(expression, "AL203", {"call": f"{text}()"},
+                         f"drop the `await`: `{source(expression)}` is a plain method call")
+
+    def _track_session(self, node: cst.Call, info: CallInfo) -> None:
+        """Session events for AL205: add, commit/flush, refresh, and objects read from it."""
+        receiver = info.receiver
+        if receiver is None or receiver.name != orm.ASYNC_SESSION or not isinstance(node.func, cst.Attribute):
+            return
+        session = node.func.value
+        if not isinstance(session, cst.Name):
+            return
+        expiry = self.frames[-1].expiry
+        method = info.method
+        if method in ("add", "add_all", "merge") and node.args:
+            names = _names(node.args[0].value)
+            for name in names:
+                expiry.associate(name, session.value, self._server_columns(name))
+        elif method in ("commit", "flush"):
+            expires = method == "commit" and receiver.expires_on_commit is True
+            expiry.flushed(session.value, f"`{session.value}.{method}()`", expires)
+        elif method == "refresh" and node.args:
+            for name in _names(node.args[0].value):
+                expiry.refreshed(name)
+
+    def _server_columns(self, name: str) -> frozenset[str]:
+        binding = self.scopes.lookup(name)
+        kind = evaluate(binding.value, self.project) if binding and binding.value else None
+        if kind is None:
+            return frozenset()
+        facts = self.project.model(kind.model or kind.name)
+        return facts.server_columns if facts else frozenset()
+
+    # -- reporting ------------------------------------------------------------------------------
+    def _report(self, node: cst.CSTNode, code: str, parts: dict[str, str], suggestion: str) -> None:
+        frame = self.frames[-1]
+        frame.reports.append(self._make_report(node, code, parts, suggestion))
+
+    def _make_report(self, node: cst.CSTNode, code: str, parts: dict[str, str], suggestion: str) -> Report:
+        frame = self.frames[-1]
+        owner = next((f for f in reversed(self.frames) if not f.is_lambda), frame)
+        return Report(
+            node=node,
+            code=code,
+            parts={"where": _where(owner), **parts},
+            suggestion=suggestion,
+            function=owner.qualname,
+            endpoint=owner.endpoint,
         )
 
 
+def _names(node: cst.BaseExpression) -> list[str]:
+    if isinstance(node, cst.Name):
+        return [node.value]
+    if isinstance(node, (cst.List, cst.Tuple)):
+        return [element.value.value for element in node.elements if isinstance(element.value, cst.Name)]
+    return []
+
+
 def _where(frame: Frame) -> str:
+    kind = "async " if frame.is_async else ""
     if frame.endpoint is None:
-        return f"async function {frame.qualname}"
+        return f"{kind}function {frame.qualname}"
     if frame.is_route:
-        return f"async endpoint {frame.endpoint} ({frame.qualname})"
+        return f"{kind}endpoint {frame.endpoint} ({frame.qualname})"
     if frame.endpoint.startswith("Depends("):
-        return f"async dependency {frame.qualname}"
+        return f"{kind}dependency {frame.qualname}"
     return f"{frame.endpoint} {frame.qualname}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Mapping
 
 import libcst as cst
@@ -18,7 +19,9 @@ from asynclint import source
 from asynclint.catalog import Blocking
 from asynclint.checker import Report, UnitChecker
 from asynclint.findings import FileError, FileResult, Finding
-from asynclint.index.summary import ModuleSummary, Unit, summarise
+from asynclint.index.cache import SummaryCache
+from asynclint.index.project import Project
+from asynclint.index.summary import ModuleSummary, Unit
 from asynclint.rules import RULES_BY_CODE
 from asynclint.suppression import skips_file, suppresses
 
@@ -31,36 +34,57 @@ class CheckOptions:
 
     extra_calls: Mapping[str, Blocking] = field(default_factory=dict)
     extra_offload: frozenset[str] = frozenset()
+    # The project's modules (dotted name -> file), so facts from other files are found.
+    modules: Mapping[str, Path] = field(default_factory=dict)
+    cache_dir: Path | None = None
 
 
-def check_file(path: str, options: CheckOptions, module: str | None = None) -> FileResult:
+def make_project(options: CheckOptions) -> Project:
+    """The project index a process checks with (build once per process, it caches summaries)."""
+    cache = SummaryCache(options.cache_dir) if options.cache_dir is not None else None
+    return Project(options.modules, cache, options.extra_calls)
+
+
+def check_file(
+    path: str, options: CheckOptions, module: str | None = None, project: Project | None = None
+) -> FileResult:
     try:
         text = source.read(path)
     except source.SourceError as error:
         return FileResult(path, errors=[FileError(path, str(error))])
-    return check_source(text, path, options, module)
+    return check_source(text, path, options, module, project)
 
 
 def check_source(
-    text: str, path: str, options: CheckOptions, module: str | None = None
+    text: str,
+    path: str,
+    options: CheckOptions,
+    module: str | None = None,
+    project: Project | None = None,
 ) -> FileResult:
     """Findings for one file's text; `module` (dotted name) resolves its relative imports."""
     result = FileResult(path)
     if "async" not in text or skips_file(text):
         return result
-    try:
-        tree = ast.parse(text, filename=path)
-    except SyntaxError as error:
-        result.findings.append(_syntax_finding(path, error.msg, error.lineno, error.offset))
-        return result
-    except (RecursionError, MemoryError):
-        result.findings.append(_syntax_finding(path, "too deeply nested to parse", 1, 1))
-        return result
+    module = module or Path(path).stem or "<module>"
+    project = project if project is not None else make_project(options)
+    package = _package_of(module, path)
+    summary = project.cache.get(text, module) if project.cache else None
+    if summary is None:
+        try:
+            tree = ast.parse(text, filename=path)
+        except SyntaxError as error:
+            result.findings.append(_syntax_finding(path, error.msg, error.lineno, error.offset))
+            return result
+        except (RecursionError, MemoryError):
+            result.findings.append(_syntax_finding(path, "too deeply nested to parse", 1, 1))
+            return result
+        summary = project.summarise_text(text, tree, module, package)
+    project.add(summary, path)
     lines = source.split_lines(text)
-    summary = summarise(tree, lines, module, _package_of(module, path))
     for unit in summary.units:
         try:
-            result.findings.extend(_check_unit(lines, summary, unit, path, options))
+            result.findings.extend(_check_unit(lines, summary, unit, path, options, project))
         except cst.ParserSyntaxError as error:
             result.errors.append(
                 FileError(path, f"libcst cannot parse {unit.qualname} (line {unit.start_line}): "
@@ -71,7 +95,12 @@ def check_source(
 
 
 def _check_unit(
-    lines: list[str], summary: ModuleSummary, unit: Unit, path: str, options: CheckOptions
+    lines: list[str],
+    summary: ModuleSummary,
+    unit: Unit,
+    path: str,
+    options: CheckOptions,
+    project: Project,
 ) -> list[Finding]:
     chunk = lines[unit.start_line - 1 : unit.end_line]
     line_offset = unit.start_line - 1
@@ -81,7 +110,7 @@ def _check_unit(
         chunk = [_WRAPPER + ending, *chunk]
         line_offset -= 1
     module = cst.parse_module("".join(chunk))
-    checker = UnitChecker(summary, unit, options.extra_calls, options.extra_offload)
+    checker = UnitChecker(summary, unit, project, options.extra_calls, options.extra_offload)
     module.visit(checker)
     if not checker.reports:
         return []
@@ -99,7 +128,7 @@ def _finding(report: Report, where: cst.metadata.CodeRange, line_offset: int, pa
         end_column=where.end.column + 1,
         code=rule.code,
         name=rule.name,
-        message=rule.format_message(call=report.call, where=report.where),
+        message=rule.format_message(**report.parts),
         suggestion=report.suggestion,
         function=report.function,
         endpoint=report.endpoint,
@@ -128,9 +157,7 @@ def _suppressed(lines: list[str], finding: Finding) -> bool:
     return 0 <= index < len(lines) and suppresses(lines[index], finding.code)
 
 
-def _package_of(module: str | None, path: str) -> str | None:
-    if module is None:
-        return None
+def _package_of(module: str, path: str) -> str | None:
     if path.endswith("__init__.py"):
         return module
     return module.rpartition(".")[0]

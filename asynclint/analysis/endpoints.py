@@ -7,6 +7,8 @@ with no `await` at all can be told to become a plain `def` (FastAPI runs those i
 from __future__ import annotations
 
 import ast
+
+from asynclint.index.ast_refs import dotted
 ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "trace", "api_route", "route", "websocket"}
 )
@@ -92,8 +94,11 @@ def collect_call_registrations(
     tree: ast.Module,
     labels: dict[str, str],
     routes: set[str],
-) -> None:
-    """Routes added by call (`add_api_route`, `Route(...)`), `Depends(fn)` and `lifespan=fn`."""
+) -> list[str]:
+    """Routes added by call (`add_api_route`, `Route(...)`), `Depends(fn)` and `lifespan=fn`.
+
+    Returns the dotted names passed to `Depends`/`Security` (they may live in other modules)."""
+    dependencies: list[str] = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
@@ -111,6 +116,11 @@ def collect_call_registrations(
             dependency = node.args[0] if node.args else _keyword(node, "dependency")
             if isinstance(dependency, ast.Name):
                 labels.setdefault(dependency.id, f"Depends({dependency.id})")
+            parts = dotted(dependency) if dependency is not None else None
+            if parts is not None:
+                dependencies.append(".".join(parts))
         lifespan = _keyword(node, "lifespan")
         if isinstance(lifespan, ast.Name):
             labels.setdefault(lifespan.id, "lifespan")
+    return dependencies
+

@@ -1,10 +1,34 @@
 """Object kinds: what a call creates, so that `s = requests.Session(); s.get(...)` is understood.
 
-A kind is the canonical qualified name of a class (`requests.Session`). These tables are data:
-the checker (libcst) and the module summariser (ast) both feed them resolved names.
+A kind names the class of an object (`requests.Session`, `sqlalchemy.ext.asyncio.AsyncSession`,
+or a project class such as `app.models.Item`) plus what a rule needs to know about that object:
+what calling it makes (factories), what awaiting it gives (coroutines), where it came from
+(for messages), and for ORM instances which relationships were loaded eagerly.
+
+These tables and functions are parser-independent: the checker (libcst) and the summariser
+(ast) both feed them resolved names and combine the results the same way.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from asynclint.analysis import orm
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    product: str | None = None  # factories: the kind a call makes; coroutines: awaited kind
+    origin: str | None = None  # how the object was obtained, for messages
+    expires_on_commit: bool | None = None  # sessions and their factories; None = unknown
+    model: str | None = None  # ORM instances and results: the mapped class
+    loaded: frozenset[str] | None = frozenset()  # eagerly loaded relationships; None = unknown
+    many: bool = False  # a list of ORM instances
+
+    def with_origin(self, origin: str) -> Kind:
+        return replace(self, origin=origin)
+
 
 # Other spellings of the same class or function, mapped to the name the tables use.
 CANONICAL: dict[str, str] = {
@@ -34,6 +58,7 @@ CANONICAL: dict[str, str] = {
     "ftplib.FTP_TLS": "ftplib.FTP",
     "multiprocessing.queues.Queue": "multiprocessing.Queue",
     "sqlite3.dbapi2.Connection": "sqlite3.Connection",
+    **orm.CANONICAL,
     "starlette.background.BackgroundTasks": "fastapi.BackgroundTasks",
     "fastapi.background.BackgroundTasks": "fastapi.BackgroundTasks",
 }
@@ -74,6 +99,7 @@ CONSTRUCTORS: dict[str, str] = {
     "boto3.Session": "boto3.Session",
     "boto3.session.Session": "boto3.Session",
     "sqlite3.connect": "sqlite3.Connection",
+    **orm.CONSTRUCTORS,
 }
 
 # "<kind>.<method>" -> kind of the returned object.
@@ -111,29 +137,106 @@ SUBSCRIPT_RESULTS: dict[str, str] = {
 # Kinds for which `obj / x` is the same kind.
 DIVIDES_TO_SELF = frozenset({"pathlib.Path"})
 
-KNOWN_KINDS = frozenset(CONSTRUCTORS.values()) | frozenset(METHOD_RESULTS.values())
+KNOWN_KINDS = (
+    frozenset(CONSTRUCTORS.values())
+    | frozenset(METHOD_RESULTS.values())
+    | frozenset(orm.CANONICAL.values())
+    | {orm.RESULT, orm.SCALAR_RESULT, orm.ASYNC_RESULT, orm.ASYNC_SCALAR_RESULT, orm.CONNECTION,
+       orm.ASYNC_CONNECTION}
+)
 
 
 def canonical(qualified: str) -> str:
     return CANONICAL.get(qualified, qualified)
 
 
-def constructed_kind(callee: str) -> str | None:
-    return CONSTRUCTORS.get(canonical(callee))
+def constructed(callee: str, keywords: dict[str, object] | None = None) -> Kind | None:
+    """The kind of `callee(...)`; `keywords` holds constant keyword arguments and resolved names."""
+    name = canonical(callee)
+    factory = orm.FACTORIES.get(name)
+    if factory is not None:
+        keywords = keywords or {}
+        product = factory[1]
+        if canonical(str(keywords.get("class_", ""))) == orm.ASYNC_SESSION:
+            product = orm.ASYNC_SESSION
+        expires = keywords.get("expire_on_commit", True)
+        return Kind(factory[0], product=product, expires_on_commit=expires if isinstance(expires, bool) else None)
+    made = CONSTRUCTORS.get(name)
+    if made is None:
+        return None
+    if made in (orm.SESSION, orm.ASYNC_SESSION):
+        expires = (keywords or {}).get("expire_on_commit", True)
+        return Kind(made, expires_on_commit=expires if isinstance(expires, bool) else None)
+    return Kind(made)
 
 
-def annotation_kind(qualified: str) -> str | None:
+def called(kind: Kind) -> Kind | None:
+    """Calling an object: a session factory makes a session."""
+    if kind.product is not None and kind.name in orm.FACTORIES:
+        return Kind(kind.product, expires_on_commit=kind.expires_on_commit, origin=kind.origin)
+    return None
+
+
+def annotation_kind(qualified: str) -> Kind | None:
     """The kind an annotation names, when it names a class the tables know."""
     name = canonical(qualified)
-    return name if name in KNOWN_KINDS else None
+    return Kind(name) if name in KNOWN_KINDS else None
 
 
-def method_result(kind: str, method: str) -> str | None:
-    return METHOD_RESULTS.get(f"{kind}.{method}")
+def method_result(kind: Kind, method: str) -> Kind | None:
+    """The kind of `obj.method(...)` (before any `await`)."""
+    name = orm.PROXIES.get(kind.name, kind.name)
+    key = f"{name}.{method}"
+    if key in orm.COROUTINES:
+        awaited = orm.COROUTINES[key] or None
+        return Kind(orm.COROUTINE, product=awaited, expires_on_commit=kind.expires_on_commit)
+    if name in (orm.SCALAR_RESULT, orm.RESULT) and kind.model is not None:
+        if method in orm.INSTANCE_MANY:
+            return replace(kind, name=orm.ORM_INSTANCE, many=True)
+        if method in orm.INSTANCE_ONE:
+            return replace(kind, name=orm.ORM_INSTANCE, many=False)
+    made = orm.RESULTS.get(key) or METHOD_RESULTS.get(key)
+    if made is None:
+        return None
+    if made in (orm.SESSION, orm.ASYNC_SESSION):
+        return Kind(made, expires_on_commit=kind.expires_on_commit, origin=kind.origin)
+    return replace(kind, name=made, product=None) if kind.model else Kind(made)
 
 
-def attribute_result(kind: str, attribute: str) -> str | None:
-    found = ATTRIBUTE_RESULTS.get(f"{kind}.{attribute}")
+def awaited(kind: Kind) -> Kind | None:
+    """The kind of `await obj`: a coroutine's result.
+
+    A call of a project `async def` already evaluates to what it returns, so awaiting any
+    other kind leaves it as it is."""
+    if kind.name != orm.COROUTINE:
+        return kind
+    if kind.product is None:
+        return None
+    return replace(kind, name=kind.product, product=None)
+
+
+def attribute_result(kind: Kind, attribute: str) -> Kind | None:
+    found = ATTRIBUTE_RESULTS.get(f"{kind.name}.{attribute}")
     if found is None and not attribute.startswith("_"):
-        found = ATTRIBUTE_RESULTS.get(f"{kind}.*")
-    return found
+        found = ATTRIBUTE_RESULTS.get(f"{kind.name}.*")
+    return Kind(found) if found else None
+
+
+def subscript_result(kind: Kind) -> Kind | None:
+    if kind.name == orm.ORM_INSTANCE and kind.many:
+        return replace(kind, many=False)
+    found = SUBSCRIPT_RESULTS.get(kind.name)
+    return Kind(found) if found else None
+
+
+def element(kind: Kind) -> Kind | None:
+    """One item when iterating over `kind` (a list of ORM instances)."""
+    if kind.name == orm.ORM_INSTANCE and kind.many:
+        return replace(kind, many=False)
+    if kind.name in (orm.SCALAR_RESULT, orm.RESULT) and kind.model is not None:
+        return replace(kind, name=orm.ORM_INSTANCE, many=False)
+    return None
+
+
+def divided(kind: Kind) -> Kind | None:
+    return kind if kind.name in DIVIDES_TO_SELF else None

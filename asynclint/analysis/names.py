@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import builtins
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from asynclint.analysis.values import Ref
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 
 
 @dataclass(frozen=True)
 class Binding:
-    """What a name is bound to: an imported qualified name, or a local value of known kind."""
+    """What a name is bound to: a qualified name (imports, module-level `def`/`class`), or a
+    local value (`value` describes it when known)."""
 
     qualified: str | None = None
-    kind: str | None = None
+    value: Ref | None = None
 
 
 LOCAL = Binding()
@@ -40,7 +45,7 @@ class ScopeStack:
 
     def __init__(self, module_names: dict[str, Binding]) -> None:
         module = Scope()
-        module.names = dict(module_names)
+        module.names = module_names  # shared: the summariser fills it while resolving
         self._scopes: list[Scope] = [module]
 
     def push(self, is_class: bool = False) -> None:

@@ -1,9 +1,10 @@
 """Pass 1: a module's summary, built from the fast `ast` parser.
 
-The summary holds the module-level facts the checker needs (import bindings, kinds of module
-objects, FastAPI routes and dependencies, `self.x` kinds of classes) and the *units*: the
-outermost functions that contain async code. Only units are parsed with libcst in pass 2, so a
-large module with one `async def` pays for that function, not for the whole file.
+The summary holds what the checker and other modules need: import bindings and module-level
+values (a session factory, a lock, an `Annotated` alias), function facts (calls, returns),
+classes and their `self.x` values, ORM models, FastAPI routes and dependencies, and the *units*:
+the outermost functions containing async code. Only units are parsed with libcst in pass 2.
+A summary depends on its own file only, so it can be cached by content hash.
 """
 
 from __future__ import annotations
@@ -13,11 +14,15 @@ import re
 from dataclasses import dataclass, field
 
 from asynclint.analysis import endpoints
-from asynclint.analysis.kinds import annotation_kind, constructed_kind
-from asynclint.analysis.names import AMBIGUOUS, LOCAL, Binding, import_target
+from asynclint.analysis.names import AMBIGUOUS, LOCAL, Binding, ScopeStack, import_target
+from asynclint.analysis.values import Ref
+from asynclint.index.ast_refs import AstRefs
+from asynclint.index.functions import FunctionFacts, analyse_function
+from asynclint.index.models import ModelFacts, model_facts
 
 _ASYNC_DEF = re.compile(r"\basync\s+def\b")
 _FRAMEWORKS = ("fastapi", "starlette")
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
 @dataclass(frozen=True)
@@ -32,70 +37,62 @@ class Unit:
 
 @dataclass
 class ModuleSummary:
-    module: str | None
+    module: str
     package: str | None = None  # what relative imports are relative to
     bindings: dict[str, Binding] = field(default_factory=dict)
     units: list[Unit] = field(default_factory=list)
+    functions: dict[str, FunctionFacts] = field(default_factory=dict)  # by local qualname
+    classes: set[str] = field(default_factory=set)
+    self_attrs: dict[str, Ref] = field(default_factory=dict)  # "Class.attr" -> value
+    models: dict[str, ModelFacts] = field(default_factory=dict)
     # function qualname -> "GET /items", "Depends(get_db)", "lifespan", ...
     endpoints: dict[str, str] = field(default_factory=dict)
     # function qualnames that are request handlers (FastAPI would run a `def` in the threadpool)
     routes: set[str] = field(default_factory=set)
-    # "Class.attr" -> kind of `self.attr`
-    attribute_kinds: dict[str, str] = field(default_factory=dict)
+    # qualified names this module passes to Depends()/Security()
+    dependencies: set[str] = field(default_factory=set)
     uses_framework: bool = False
 
-
-def dotted(node: ast.expr) -> list[str] | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    parts.reverse()
-    return parts
+    def qualified(self, local: str) -> str:
+        return f"{self.module}.{local}"
 
 
 class _Summariser:
-    def __init__(self, lines: list[str], module: str | None, package: str | None) -> None:
+    def __init__(self, lines: list[str], module: str, package: str | None) -> None:
         self.summary = ModuleSummary(module=module, package=package)
-        self.package = package
-        self.async_lines = [n for n, line in enumerate(lines, 1) if "async" in line and _ASYNC_DEF.search(line)]
-
-    # -- name resolution over module-level bindings -------------------------------------------
-    def resolve(self, node: ast.expr) -> str | None:
-        parts = dotted(node)
-        if parts is None:
-            return None
-        binding = self.summary.bindings.get(parts[0])
-        if binding is None:
-            return None
-        if binding.qualified is None:
-            return None
-        return ".".join([binding.qualified, *parts[1:]])
-
-    def kind_of(self, value: ast.expr | None) -> str | None:
-        if isinstance(value, ast.Call):
-            callee = self.resolve(value.func)
-            return constructed_kind(callee) if callee else None
-        return None
+        self.scopes = ScopeStack(self.summary.bindings)
+        self.refs = AstRefs(self.scopes)
+        self.async_lines = [
+            n for n, line in enumerate(lines, 1) if "async" in line and _ASYNC_DEF.search(line)
+        ]
+        self.pending: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str, str | None]] = []
 
     def bind(self, name: str, binding: Binding) -> None:
         bindings = self.summary.bindings
         previous = bindings.get(name)
         bindings[name] = binding if previous is None or previous == binding else AMBIGUOUS
 
-    def bind_target(self, target: ast.expr, kind: str | None = None) -> None:
+    def bind_target(self, target: ast.expr, value: Ref | None = None) -> None:
         if isinstance(target, ast.Name):
-            self.bind(target.id, Binding(kind=kind) if kind else LOCAL)
+            self.bind(target.id, Binding(value=value) if value is not None else LOCAL)
         elif isinstance(target, (ast.Tuple, ast.List)):
             for element in target.elts:
                 self.bind_target(element)
         elif isinstance(target, ast.Starred):
             self.bind_target(target.value)
 
-    # -- the walk -------------------------------------------------------------------------------
+    def alias(self, value: ast.expr) -> Ref | None:
+        """`DBDep = Annotated[Session, Depends(get_db)]`: an alias other modules annotate with."""
+        if not isinstance(value, ast.Subscript):
+            return None
+        annotated = self.refs.annotation(value)
+        return annotated if annotated is not None and annotated.dependency else None
+
+    def note_framework(self, module: str) -> None:
+        if module.split(".")[0] in _FRAMEWORKS:
+            self.summary.uses_framework = True
+
+    # -- module level -------------------------------------------------------------------------
     def module_statements(self, body: list[ast.stmt]) -> None:
         for stmt in body:
             if isinstance(stmt, ast.Import):
@@ -107,7 +104,7 @@ class _Summariser:
                         self.bind(top, Binding(qualified=top))
                     self.note_framework(alias.name)
             elif isinstance(stmt, ast.ImportFrom):
-                target = import_target(stmt.module, stmt.level, self.package)
+                target = import_target(stmt.module, stmt.level, self.summary.package)
                 if target:
                     self.note_framework(target)
                 for alias in stmt.names:
@@ -118,19 +115,19 @@ class _Summariser:
             elif isinstance(stmt, ast.Assign):
                 if isinstance(stmt.value, ast.Constant) and stmt.value.value is None:
                     continue  # `requests = None` in an ImportError fallback does not shadow
-                kind = self.kind_of(stmt.value)
+                value = self.alias(stmt.value) or self.refs.ref(stmt.value)
                 for target in stmt.targets:
-                    self.bind_target(target, kind)
+                    self.bind_target(target, value)
             elif isinstance(stmt, ast.AnnAssign):
-                kind = self.kind_of(stmt.value) or self.annotated_kind(stmt.annotation)
-                self.bind_target(stmt.target, kind)
+                value = self.refs.ref(stmt.value) or self.refs.annotation(stmt.annotation)
+                self.bind_target(stmt.target, value)
             elif isinstance(stmt, ast.AugAssign):
                 self.bind_target(stmt.target)
-            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                self.bind(stmt.name, LOCAL)
+            elif isinstance(stmt, _FUNCTIONS):
+                self.bind(stmt.name, Binding(qualified=self.summary.qualified(stmt.name)))
                 self.function(stmt, prefix="", class_name=None)
             elif isinstance(stmt, ast.ClassDef):
-                self.bind(stmt.name, LOCAL)
+                self.bind(stmt.name, Binding(qualified=self.summary.qualified(stmt.name)))
                 self.klass(stmt, prefix="")
             elif isinstance(stmt, (ast.For, ast.AsyncFor)):
                 self.bind_target(stmt.target)
@@ -151,16 +148,6 @@ class _Summariser:
                 self.module_statements(stmt.orelse)  # type: ignore[attr-defined]
                 self.module_statements(stmt.finalbody)  # type: ignore[attr-defined]
 
-    def note_framework(self, module: str) -> None:
-        if module.split(".")[0] in _FRAMEWORKS:
-            self.summary.uses_framework = True
-
-    def annotated_kind(self, annotation: ast.expr | None) -> str | None:
-        if annotation is None:
-            return None
-        qualified = self.resolve(annotation)
-        return annotation_kind(qualified) if qualified else None
-
     def contains_async_def(self, node: ast.stmt) -> bool:
         end = node.end_lineno or node.lineno
         return any(node.lineno <= line <= end for line in self.async_lines)
@@ -179,31 +166,49 @@ class _Summariser:
             self.summary.units.append(
                 Unit(start, node.end_lineno or node.lineno, qualname, class_name)
             )
+        self.pending.append((node, qualname, class_name))
 
     def klass(self, node: ast.ClassDef, prefix: str) -> None:
         qualname = prefix + node.name
-        if not self.contains_async_def(node):
-            return
+        self.summary.classes.add(qualname)
+        facts = model_facts(node)
+        if facts is not None:
+            self.summary.models[qualname] = facts
         if endpoints.is_middleware_class(node):
             self.summary.endpoints[f"{qualname}.dispatch"] = f"middleware {qualname}"
         for stmt in node.body:
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if isinstance(stmt, _FUNCTIONS):
                 self.function(stmt, prefix=qualname + ".", class_name=qualname)
-                self.attribute_kinds(stmt, qualname)
             elif isinstance(stmt, ast.ClassDef):
                 self.klass(stmt, prefix=qualname + ".")
 
-    def attribute_kinds(self, method: ast.FunctionDef | ast.AsyncFunctionDef, class_name: str) -> None:
-        """Record `self.x = Ctor(...)` so `self.x.method()` in another method is understood."""
-        if not method.args.args:
+    # -- after the module level is known --------------------------------------------------------
+    def analyse_functions(self) -> None:
+        summary = self.summary
+        for node, qualname, class_name in self.pending:
+            summary.functions[qualname] = analyse_function(
+                node,
+                qualname,
+                self.scopes,
+                summary.package,
+                summary.qualified(class_name) if class_name else None,
+            )
+            if class_name is not None:
+                self.self_attributes(node, class_name)
+
+    def self_attributes(self, method: ast.FunctionDef | ast.AsyncFunctionDef, class_name: str) -> None:
+        """Record `self.x = ...` so `self.x.method()` in another method is understood."""
+        positional = [*method.args.posonlyargs, *method.args.args]
+        if not positional:
             return
-        receiver = method.args.args[0].arg
-        kinds = self.summary.attribute_kinds
+        receiver = positional[0].arg
+        attrs = self.summary.self_attrs
         for node in ast.walk(method):
             if isinstance(node, ast.Assign):
-                targets, value, annotation = node.targets, node.value, None
+                targets, value = node.targets, self.refs.ref(node.value)
             elif isinstance(node, ast.AnnAssign):
-                targets, value, annotation = [node.target], node.value, node.annotation
+                targets = [node.target]
+                value = self.refs.ref(node.value) or self.refs.annotation(node.annotation)
             else:
                 continue
             for target in targets:
@@ -212,22 +217,26 @@ class _Summariser:
                     and isinstance(target.value, ast.Name)
                     and target.value.id == receiver
                 ):
-                    kind = self.kind_of(value) or self.annotated_kind(annotation)
                     key = f"{class_name}.{target.attr}"
-                    if kind and kinds.get(key, kind) == kind:
-                        kinds[key] = kind
+                    if key in attrs and attrs[key] != value:
+                        attrs[key] = None  # assigned different things: unknown
                     else:
-                        kinds[key] = ""  # assigned different things: unknown
+                        attrs[key] = value
 
 
 def summarise(
-    tree: ast.Module, lines: list[str], module: str | None = None, package: str | None = None
+    tree: ast.Module, lines: list[str], module: str, package: str | None = None
 ) -> ModuleSummary:
     summariser = _Summariser(lines, module, package)
     summariser.module_statements(tree.body)
+    summariser.analyse_functions()
     summary = summariser.summary
-    summary.attribute_kinds = {k: v for k, v in summary.attribute_kinds.items() if v}
+    summary.self_attrs = {key: value for key, value in summary.self_attrs.items() if value}
     if summary.uses_framework:
-        endpoints.collect_call_registrations(tree, summary.endpoints, summary.routes)
+        dependencies = endpoints.collect_call_registrations(tree, summary.endpoints, summary.routes)
+        for name in dependencies:
+            binding = summary.bindings.get(name.split(".")[0])
+            if binding is not None and binding.qualified is not None:
+                rest = name.partition(".")[2]
+                summary.dependencies.add(binding.qualified + ("." + rest if rest else ""))
     return summary
-

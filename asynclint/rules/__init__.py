@@ -6,9 +6,19 @@ from typing import Iterable
 
 from asynclint.rules.base import Rule
 from asynclint.rules.blocking import BLOCKING_RULES
+from asynclint.rules.coroutines import DanglingTask, UnawaitedCoroutine
+from asynclint.rules.sqlalchemy import SQLALCHEMY_RULES
 from asynclint.rules.syntax import SyntaxErrorRule
+from asynclint.rules.transitive import TransitiveBlockingCall
 
-ALL_RULES: tuple[type[Rule], ...] = (SyntaxErrorRule, *BLOCKING_RULES)
+ALL_RULES: tuple[type[Rule], ...] = (
+    SyntaxErrorRule,
+    *BLOCKING_RULES,
+    TransitiveBlockingCall,
+    *SQLALCHEMY_RULES,
+    UnawaitedCoroutine,
+    DanglingTask,
+)
 RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
 # Rules not enabled unless selected explicitly (none yet; kept so `--select ALL` means something).
 DEFAULT_SELECT: tuple[str, ...] = ("AL",)

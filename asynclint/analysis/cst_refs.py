@@ -1,0 +1,212 @@
+"""libcst expressions → symbolic values (`values.Ref`): the checker's twin of `index/ast_refs.py`.
+
+Both build the same Refs from the two parsers' trees; everything after that (evaluation,
+classification, the tables) is shared.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from asynclint.analysis import orm
+from asynclint.analysis.kinds import canonical
+from asynclint.analysis.names import ScopeStack
+from asynclint.analysis.values import (
+    Annotated,
+    Attr,
+    Await,
+    Call,
+    Item,
+    Name,
+    Ref,
+    SelfAttr,
+    Statement,
+)
+
+_DEPENDENCY_MARKERS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends",
+                                 "fastapi.params.Security"})
+_ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
+_GETTERS = frozenset({"get", "get_one"})
+
+
+def dotted(node: cst.BaseExpression) -> list[str] | None:
+    parts: list[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return None
+    parts.append(node.value)
+    parts.reverse()
+    return parts
+
+
+class CstRefs:
+    def __init__(self, scopes: ScopeStack) -> None:
+        self.scopes = scopes
+        # (receiver parameter, class qualified name) of the methods being walked, innermost last
+        self.methods: list[tuple[str, str] | None] = []
+
+    def qualified(self, node: cst.BaseExpression) -> str | None:
+        parts = dotted(node)
+        return self.scopes.resolve(parts) if parts else None
+
+    def _self_class(self, name: str) -> str | None:
+        for method in reversed(self.methods):
+            if method is not None:
+                return method[1] if method[0] == name else None
+        return None
+
+    def ref(self, node: cst.BaseExpression | None) -> Ref | None:
+        if node is None:
+            return None
+        if isinstance(node, cst.Name):
+            binding = self.scopes.lookup(node.value)
+            if binding is None:
+                return None
+            return Name(binding.qualified) if binding.qualified is not None else binding.value
+        if isinstance(node, cst.Attribute):
+            if isinstance(node.value, cst.Name):
+                class_name = self._self_class(node.value.value)
+                if class_name is not None:
+                    return SelfAttr(class_name, node.attr.value)
+            qualified = self.qualified(node)
+            if qualified is not None:
+                return Name(qualified)
+            inner = self.ref(node.value)
+            return Attr(inner, node.attr.value) if inner is not None else None
+        if isinstance(node, cst.Call):
+            return self.call(node)
+        if isinstance(node, cst.Await):
+            inner = self.ref(node.expression)
+            return Await(inner) if inner is not None else None
+        if isinstance(node, cst.Subscript):
+            inner = self.ref(node.value)
+            return Item(inner, subscript=True) if inner is not None else None
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
+            return self.ref(node.left)
+        return None
+
+    def call(self, node: cst.Call) -> Ref | None:
+        func = self.ref(node.func)
+        if func is None:
+            return None
+        keywords = []
+        positional = []
+        for arg in node.args:
+            if arg.keyword is None:
+                if not arg.star:
+                    positional.append(arg.value)
+                continue
+            value = arg.value
+            if isinstance(value, (cst.Integer, cst.SimpleString)):
+                keywords.append((arg.keyword.value, value.evaluated_value))
+            elif isinstance(value, cst.Name) and value.value in ("True", "False", "None"):
+                keywords.append((arg.keyword.value, {"True": True, "False": False, "None": None}[value.value]))
+            else:
+                qualified = self.qualified(value)
+                if qualified is not None:
+                    keywords.append((arg.keyword.value, qualified))
+        statement = self.statement(positional[0]) if positional else None
+        if statement is None and isinstance(func, Attr) and func.name in _GETTERS and positional:
+            model = self.qualified(positional[0])  # `session.get(Model, id)`
+            if model is not None:
+                has_options = any(arg.keyword and arg.keyword.value == "options" for arg in node.args)
+                statement = Statement(model, None if has_options else frozenset())
+        return Call(func, tuple(keywords), statement)
+
+    def statement(self, node: cst.BaseExpression) -> Statement | None:
+        """`select(Model).where(...).options(selectinload(Model.rel))` → Statement."""
+        loaded: set[str] | None = set()
+        while isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+            if node.func.attr.value == "options" and loaded is not None:
+                for arg in node.args:
+                    name = self._loader_relationship(arg.value)
+                    if name is None:
+                        loaded = None
+                        break
+                    if name:
+                        loaded.add(name)
+            node = node.func.value
+        if not (isinstance(node, cst.Call) and node.args):
+            return None
+        select = self.qualified(node.func)
+        if select is None or canonical(select) not in orm.SELECT_FUNCTIONS:
+            return None
+        model = self.qualified(node.args[0].value)
+        if model is None:
+            return None
+        return Statement(model, frozenset(loaded) if loaded is not None else None)
+
+    def _loader_relationship(self, option: cst.BaseExpression) -> str | None:
+        """'rel' for an eager option on `Model.rel`, '' for a lazy one, None when unknown."""
+        while (
+            isinstance(option, cst.Call)
+            and isinstance(option.func, cst.Attribute)
+            and dotted(option.func) is None
+        ):
+            option = option.func.value  # selectinload(A.b).selectinload(B.c): the first level
+        if not isinstance(option, cst.Call) or not option.args:
+            return None
+        loader = self.qualified(option.func)
+        short = loader.rpartition(".")[2] if loader else None
+        target = option.args[0].value
+        if not isinstance(target, cst.Attribute):
+            return None
+        if short in orm.EAGER_OPTIONS:
+            return target.attr.value
+        if short in orm.LAZY_OPTIONS:
+            return ""
+        return None
+
+    def annotation(
+        self, node: cst.BaseExpression | None, default: cst.BaseExpression | None = None
+    ) -> Ref | None:
+        """A parameter's Ref from its annotation and a `Depends(...)` default."""
+        dependency = self.dependency(default) if default is not None else None
+        annotation = None
+        if isinstance(node, cst.Name):  # an alias defined in this module: `DB = Annotated[...]`
+            alias = self.ref(node)
+            if isinstance(alias, Annotated):
+                return Annotated(alias.annotation, dependency or alias.dependency)
+        if node is not None:
+            node = _unquote(node)
+            if isinstance(node, cst.Subscript) and self.qualified(node.value) in _ANNOTATED:
+                elements = [element.slice for element in node.slice]
+                values = [e.value for e in elements if isinstance(e, cst.Index)]
+                if values:
+                    node = _unquote(values[0])
+                    for extra in values[1:]:
+                        dependency = dependency or self.dependency(extra)
+            if isinstance(node, cst.Subscript) and self.qualified(node.value) == "typing.Optional":
+                index = node.slice[0].slice
+                node = _unquote(index.value) if isinstance(index, cst.Index) else node
+            if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+                node = node.right if _is_none(node.left) else node.left
+            annotation = self.qualified(node)
+        if annotation is None and dependency is None:
+            return None
+        return Annotated(annotation, dependency)
+
+    def dependency(self, node: cst.BaseExpression) -> str | None:
+        if not (isinstance(node, cst.Call) and node.args):
+            return None
+        marker = self.qualified(node.func)
+        if marker is None or canonical(marker) not in _DEPENDENCY_MARKERS:
+            return None
+        return self.qualified(node.args[0].value)
+
+
+def _is_none(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"
+
+
+def _unquote(node: cst.BaseExpression) -> cst.BaseExpression:
+    """A string annotation ("Session") parsed into its expression."""
+    if isinstance(node, cst.SimpleString):
+        try:
+            value = node.evaluated_value
+            return cst.parse_expression(value) if isinstance(value, str) else node
+        except (cst.ParserSyntaxError, ValueError):
+            return node
+    return node

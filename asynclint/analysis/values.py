@@ -1,0 +1,208 @@
+"""Symbolic values: what an expression evaluates to, resolved lazily across modules.
+
+The parsers turn expressions into `Ref` trees (`SessionLocal()` becomes
+`Call(Name("app.database.SessionLocal"))`); `evaluate` turns a Ref into a `Kind` by asking an
+`Env` for project facts (what a module-level name holds, what a function returns). Module
+summaries store Refs, not Kinds, so a summary depends on its own file only and can be cached
+by content hash; cross-module facts are looked up when a rule needs them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Protocol, Union
+
+from asynclint.analysis import kinds, orm
+from asynclint.analysis.kinds import Kind
+
+
+@dataclass(frozen=True)
+class Name:
+    """A module-level object by qualified name (`time.sleep`, `app.database.SessionLocal`)."""
+
+    qualified: str
+
+
+@dataclass(frozen=True)
+class Known:
+    kind: Kind
+
+
+@dataclass(frozen=True)
+class Call:
+    func: Ref
+    keywords: tuple[tuple[str, object], ...] = ()  # constant or qualified-name keyword values
+    statement: Statement | None = None  # a `select(Model)` passed as first argument
+
+
+@dataclass(frozen=True)
+class Attr:
+    value: Ref
+    name: str
+
+
+@dataclass(frozen=True)
+class Await:
+    value: Ref
+
+
+@dataclass(frozen=True)
+class Item:
+    """An element of an iterable (`for x in xs`), or `xs[...]`."""
+
+    value: Ref
+    subscript: bool = False
+
+
+@dataclass(frozen=True)
+class Annotated:
+    """A parameter's declared type and FastAPI dependency: the dependency wins, it is what runs."""
+
+    annotation: str | None
+    dependency: str | None
+
+
+@dataclass(frozen=True)
+class SelfAttr:
+    """`self.name` inside a method of `class_name`."""
+
+    class_name: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Statement:
+    """`select(Model).options(selectinload(Model.rel))`: the model and eager loads (None: unknown)."""
+
+    model: str
+    loaded: frozenset[str] | None
+
+
+Ref = Union[Name, Known, Call, Attr, Await, Item, Annotated, SelfAttr]
+
+
+class Env(Protocol):
+    def module_value(self, qualified: str) -> Ref | None:
+        """The value bound to a module-level name in a project module (following re-exports)."""
+
+    def function_returns(self, qualified: str) -> Ref | None:
+        """What a project function returns or yields, if it is a project function."""
+
+    def is_class(self, qualified: str) -> bool:
+        """Whether `qualified` is a class defined in the project."""
+
+    def self_attr(self, class_name: str, name: str) -> Ref | None:
+        """The value assigned to `self.name` in the methods of a project class."""
+
+
+_MAX_DEPTH = 24
+
+
+def evaluate(ref: Ref | None, env: Env, depth: int = 0) -> Kind | None:
+    if ref is None or depth > _MAX_DEPTH:
+        return None
+    depth += 1
+    if isinstance(ref, Known):
+        return ref.kind
+    if isinstance(ref, Name):
+        value = env.module_value(ref.qualified)
+        return evaluate(value, env, depth) if value is not None else None
+    if isinstance(ref, Call):
+        return _call(ref, env, depth)
+    if isinstance(ref, Attr):
+        receiver = evaluate(ref.value, env, depth)
+        return kinds.attribute_result(receiver, ref.name) if receiver else None
+    if isinstance(ref, Await):
+        inner = evaluate(ref.value, env, depth)
+        return kinds.awaited(inner) if inner else None
+    if isinstance(ref, Item):
+        inner = evaluate(ref.value, env, depth)
+        if inner is None:
+            return None
+        return kinds.subscript_result(inner) if ref.subscript else kinds.element(inner)
+    if isinstance(ref, Annotated):
+        return _annotated(ref, env, depth)
+    if isinstance(ref, SelfAttr):
+        return evaluate(env.self_attr(ref.class_name, ref.name), env, depth)
+    return None
+
+
+def callee_name(ref: Ref) -> str | None:
+    return kinds.canonical(ref.qualified) if isinstance(ref, Name) else None
+
+
+def _call(ref: Call, env: Env, depth: int) -> Kind | None:
+    func = ref.func
+    name = callee_name(func)
+    made = _call_by_name(name, ref, env, depth) if name is not None else None
+    if made is None:
+        receiver_ref, method = split_method(func)
+        if receiver_ref is not None and method is not None:
+            receiver = evaluate(receiver_ref, env, depth)
+            if receiver is not None:
+                made = kinds.method_result(receiver, method)
+                if made is None and receiver.name not in kinds.KNOWN_KINDS:
+                    returned = env.function_returns(f"{receiver.name}.{method}")
+                    made = evaluate(returned, env, depth) if returned is not None else None
+        elif name is None:
+            target = evaluate(func, env, depth)
+            made = kinds.called(target) if target is not None else None
+    if made is not None and ref.statement is not None:
+        made = _with_statement(made, ref.statement)
+    return made
+
+
+def split_method(func: Ref) -> tuple[Ref | None, str | None]:
+    """`obj.method` → (obj, 'method'); a dotted Name splits at its last dot."""
+    if isinstance(func, Attr):
+        return func.value, func.name
+    if isinstance(func, Name) and "." in func.qualified:
+        head, _, method = func.qualified.rpartition(".")
+        return Name(head), method
+    return None, None
+
+
+def _call_by_name(name: str, ref: Call, env: Env, depth: int) -> Kind | None:
+    made = kinds.constructed(name, dict(ref.keywords))
+    if made is not None:
+        return made
+    returned = env.function_returns(name)
+    if returned is not None:
+        return evaluate(returned, env, depth)
+    if env.is_class(name):
+        return Kind(name)
+    value = env.module_value(name)
+    target = evaluate(value, env, depth) if value is not None else None
+    made = kinds.called(target) if target else None
+    if made is not None and made.origin is None:
+        made = made.with_origin(f"{name.rpartition('.')[2]}()")
+    return made
+
+
+def _with_statement(made: Kind, statement: Statement) -> Kind:
+    """`session.execute(select(Model))` carries the model into its result and instances."""
+    if made.name == orm.COROUTINE and made.product == orm.ORM_INSTANCE:
+        return replace(made, model=statement.model, loaded=statement.loaded)
+    if made.name == orm.COROUTINE or made.name in (orm.RESULT, orm.SCALAR_RESULT):
+        return replace(made, model=statement.model, loaded=statement.loaded)
+    return made
+
+
+def _annotated(ref: Annotated, env: Env, depth: int) -> Kind | None:
+    if ref.dependency is not None:
+        returned = env.function_returns(kinds.canonical(ref.dependency))
+        made = evaluate(returned, env, depth) if returned is not None else None
+        if made is not None:
+            short = ref.dependency.rpartition(".")[2]
+            return made.with_origin(f"Depends({short})")
+    if ref.annotation is None:
+        return None
+    value = env.module_value(ref.annotation)
+    if isinstance(value, Annotated):  # an alias such as `DBDep = Annotated[Session, Depends(...)]`
+        return _annotated(value, env, depth)
+    declared = kinds.annotation_kind(ref.annotation)
+    if declared is None and env.is_class(ref.annotation):
+        declared = Kind(kinds.canonical(ref.annotation))
+    if declared is not None and declared.name in (orm.SESSION, orm.ASYNC_SESSION):
+        return declared.with_origin("its annotation")
+    return declared

@@ -1,0 +1,193 @@
+"""ast expressions → symbolic values (`values.Ref`), resolving names through a scope stack."""
+
+from __future__ import annotations
+
+import ast
+
+from asynclint.analysis import orm
+from asynclint.analysis.kinds import canonical
+from asynclint.analysis.names import ScopeStack
+from asynclint.analysis.values import (
+    Annotated,
+    Attr,
+    Await,
+    Call,
+    Item,
+    Name,
+    Ref,
+    SelfAttr,
+    Statement,
+)
+
+_DEPENDENCY_MARKERS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends",
+                                 "fastapi.params.Security"})
+
+
+def dotted(node: ast.expr) -> list[str] | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    parts.reverse()
+    return parts
+
+
+class AstRefs:
+    """Builds Refs for expressions in the current scope. `receiver`/`class_name` describe the
+    method being analysed, so `self.x` becomes a SelfAttr."""
+
+    def __init__(self, scopes: ScopeStack) -> None:
+        self.scopes = scopes
+        self.receiver: str | None = None
+        self.class_name: str | None = None
+
+    def qualified(self, node: ast.expr) -> str | None:
+        parts = dotted(node)
+        return self.scopes.resolve(parts) if parts else None
+
+    def ref(self, node: ast.expr | None) -> Ref | None:
+        if node is None:
+            return None
+        if isinstance(node, ast.Name):
+            binding = self.scopes.lookup(node.id)
+            if binding is None:
+                return None
+            if binding.qualified is not None:
+                return Name(binding.qualified)
+            return binding.value
+        if isinstance(node, ast.Attribute):
+            if isinstance(node.value, ast.Name) and node.value.id == self.receiver and self.class_name:
+                return SelfAttr(self.class_name, node.attr)
+            qualified = self.qualified(node)
+            if qualified is not None:
+                return Name(qualified)
+            inner = self.ref(node.value)
+            return Attr(inner, node.attr) if inner is not None else None
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        if isinstance(node, ast.Await):
+            inner = self.ref(node.value)
+            return Await(inner) if inner is not None else None
+        if isinstance(node, ast.Subscript):
+            inner = self.ref(node.value)
+            return Item(inner, subscript=True) if inner is not None else None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            return self.ref(node.left)
+        return None
+
+    def call(self, node: ast.Call) -> Ref | None:
+        func = self.ref(node.func)
+        if func is None:
+            return None
+        keywords = []
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                continue
+            value = keyword.value
+            if isinstance(value, ast.Constant):
+                keywords.append((keyword.arg, value.value))
+            else:
+                qualified = self.qualified(value)
+                if qualified is not None:
+                    keywords.append((keyword.arg, qualified))
+        statement = self.statement(node.args[0]) if node.args else None
+        if statement is None and isinstance(func, Attr) and func.name in _GETTERS and node.args:
+            model = self.qualified(node.args[0])  # `session.get(Model, id)`
+            if model is not None:
+                has_options = any(keyword.arg == "options" for keyword in node.keywords)
+                statement = Statement(model, None if has_options else frozenset())
+        return Call(func, tuple(keywords), statement)
+
+    def statement(self, node: ast.expr) -> Statement | None:
+        """`select(Model).where(...).options(selectinload(Model.rel))` → Statement."""
+        loaded: set[str] | None = set()
+        while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr == "options" and loaded is not None:
+                for option in node.args:
+                    name = self._loader_relationship(option)
+                    if name is None:
+                        loaded = None
+                        break
+                    if name:
+                        loaded.add(name)
+            node = node.func.value
+        if not (isinstance(node, ast.Call) and node.args):
+            return None
+        select = self.qualified(node.func)
+        if select is None or canonical(select) not in orm.SELECT_FUNCTIONS:
+            return None
+        model = self.qualified(node.args[0])
+        if model is None:
+            return None
+        return Statement(model, frozenset(loaded) if loaded is not None else None)
+
+    def _loader_relationship(self, option: ast.expr) -> str | None:
+        """'rel' for an eager option on `Model.rel`, '' for a lazy one, None when unknown."""
+        while isinstance(option, ast.Call) and isinstance(option.func, ast.Attribute) and not dotted(option.func):
+            option = option.func.value  # selectinload(A.b).selectinload(B.c): the first level
+        if not isinstance(option, ast.Call) or not option.args:
+            return None
+        loader = self.qualified(option.func)
+        short = loader.rpartition(".")[2] if loader else None
+        target = option.args[0]
+        if not isinstance(target, ast.Attribute):
+            return None
+        if short in orm.EAGER_OPTIONS:
+            return target.attr
+        if short in orm.LAZY_OPTIONS:
+            return ""
+        return None
+
+    def annotation(self, node: ast.expr | None, default: ast.expr | None = None) -> Ref | None:
+        """A parameter's Ref from its annotation and a `Depends(...)` default."""
+        dependency = self.dependency(default) if default is not None else None
+        annotation = None
+        if isinstance(node, ast.Name):  # an alias defined in this module: `DB = Annotated[...]`
+            alias = self.ref(node)
+            if isinstance(alias, Annotated):
+                return Annotated(alias.annotation, dependency or alias.dependency)
+        if node is not None:
+            node = _unquote(node)
+            if isinstance(node, ast.Subscript) and self.qualified(node.value) in (
+                "typing.Annotated", "typing_extensions.Annotated"
+            ):
+                elements = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+                node = _unquote(elements[0])
+                for extra in elements[1:]:
+                    dependency = dependency or self.dependency(extra)
+            if isinstance(node, ast.Subscript) and self.qualified(node.value) == "typing.Optional":
+                node = _unquote(node.slice)
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):  # X | None
+                node = node.right if _is_none(node.left) else node.left
+            annotation = self.qualified(node)
+        if annotation is None and dependency is None:
+            return None
+        return Annotated(annotation, dependency)
+
+    def dependency(self, node: ast.expr) -> str | None:
+        if not (isinstance(node, ast.Call) and node.args):
+            return None
+        marker = self.qualified(node.func)
+        if marker is None or canonical(marker) not in _DEPENDENCY_MARKERS:
+            return None
+        return self.qualified(node.args[0])
+
+
+_GETTERS = frozenset({"get", "get_one"})
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _unquote(node: ast.expr) -> ast.expr:
+    """A string annotation ("Session") parsed into its expression."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            return ast.parse(node.value, mode="eval").body
+        except SyntaxError:
+            return node
+    return node

@@ -1,0 +1,55 @@
+"""On-disk cache of module summaries, keyed by content hash (like ruff's `.ruff_cache`).
+
+Each entry is its own file written atomically, so worker processes can fill the cache at the
+same time. A corrupt or stale entry is a miss, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+from asynclint import __version__
+from asynclint.index.summary import ModuleSummary
+
+CACHE_DIR_NAME = ".asynclint_cache"
+
+
+class SummaryCache:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory / f"v{__version__}"
+        self._ready = False
+
+    def _key(self, text: str, module: str) -> Path:
+        digest = hashlib.blake2b(f"{module}\0{text}".encode("utf-8", "surrogatepass"), digest_size=20)
+        return self.directory / digest.hexdigest()
+
+    def get(self, text: str, module: str) -> ModuleSummary | None:
+        try:
+            with open(self._key(text, module), "rb") as handle:
+                summary = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            return None
+        return summary if isinstance(summary, ModuleSummary) else None
+
+    def put(self, text: str, module: str, summary: ModuleSummary) -> None:
+        try:
+            self._prepare()
+            descriptor, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
+            with os.fdopen(descriptor, "wb") as handle:
+                pickle.dump(summary, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self._key(text, module))
+        except (OSError, pickle.PicklingError, RecursionError):
+            pass  # a cache that cannot be written only costs time
+
+    def _prepare(self) -> None:
+        if self._ready:
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        ignore = self.directory.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# Created by asynclint: the cache is not meant for version control.\n*\n")
+        self._ready = True

@@ -1,0 +1,216 @@
+"""What a function does, for other modules: the calls it makes and what it returns or yields.
+
+Call sites are stored as symbolic `Ref`s; whether one blocks (`requests.get`, a sync Session's
+`query`) or reaches a project helper is decided when a rule asks (`index/project.py`), so the
+summary depends on this file only.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from asynclint.analysis.names import LOCAL, Binding, ScopeStack, import_target
+from asynclint.analysis.values import Annotated, Attr, Item, Ref
+from asynclint.index.ast_refs import AstRefs, dotted
+
+_GENERATOR_TYPES = frozenset(
+    {"typing.Iterator", "typing.Generator", "typing.AsyncIterator", "typing.AsyncGenerator",
+     "collections.abc.Iterator", "collections.abc.Generator", "collections.abc.AsyncIterator",
+     "collections.abc.AsyncGenerator", "typing.Iterable", "typing.AsyncIterable"}
+)
+
+
+@dataclass(frozen=True)
+class CallSite:
+    func: Ref
+    line: int
+    text: str  # the callee as written, for messages: "requests.get", "db.query"
+    is_with: bool = False  # `with obj:` (a lock's __enter__)
+
+
+@dataclass(frozen=True)
+class FunctionFacts:
+    qualname: str
+    line: int
+    is_async: bool
+    calls: tuple[CallSite, ...] = ()
+    returns: Ref | None = None
+
+
+def _text(node: ast.expr) -> str:
+    parts = dotted(node)
+    if parts is not None:
+        return ".".join(parts)
+    if isinstance(node, ast.Attribute):
+        return f"<expr>.{node.attr}"
+    return "<expr>"
+
+
+class _Body(ast.NodeVisitor):
+    def __init__(self, refs: AstRefs, package: str | None) -> None:
+        self.refs = refs
+        self.scopes = refs.scopes
+        self.package = package
+        self.calls: list[CallSite] = []
+        self.returned: list[Ref] = []
+
+    def bind(self, target: ast.expr, value: Ref | None = None) -> None:
+        if isinstance(target, ast.Name):
+            self.scopes.bind(target.id, Binding(value=value) if value is not None else LOCAL)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self.bind(element)
+        elif isinstance(target, ast.Starred):
+            self.bind(target.value)
+
+    # Nested scopes are functions of their own: bind the name, do not walk the body.
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self.scopes.bind(node.name)
+
+    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self.scopes.bind(node.name)
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        pass
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            if alias.asname:
+                self.scopes.bind_import(alias.asname, alias.name)
+            else:
+                top = alias.name.split(".")[0]
+                self.scopes.bind_import(top, top)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        target = import_target(node.module, node.level, self.package)
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            local = alias.asname or alias.name
+            if target:
+                self.scopes.bind_import(local, f"{target}.{alias.name}")
+            else:
+                self.scopes.bind(local)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        self.visit(node.value)
+        value = self.refs.ref(node.value)
+        for target in node.targets:
+            self.bind(target, value)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self.visit(node.value)
+        value = self.refs.ref(node.value) or self.refs.annotation(node.annotation)
+        self.bind(node.target, value)
+
+    def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
+        self.visit(node.iter)
+        iterable = self.refs.ref(node.iter)
+        self.bind(node.target, Item(iterable) if iterable is not None else None)
+        for stmt in (*node.body, *node.orelse):
+            self.visit(stmt)
+
+    visit_AsyncFor = visit_For  # type: ignore[assignment]
+
+    def visit_With(self, node: ast.With | ast.AsyncWith) -> None:
+        for item in node.items:
+            self.visit(item.context_expr)
+            value = self.refs.ref(item.context_expr)
+            if isinstance(node, ast.With) and value is not None:
+                self.calls.append(
+                    CallSite(Attr(value, "__enter__"), item.context_expr.lineno,
+                             _text(item.context_expr), is_with=True)
+                )
+            if item.optional_vars is not None:
+                self.bind(item.optional_vars, value)
+        for stmt in node.body:
+            self.visit(stmt)
+
+    visit_AsyncWith = visit_With  # type: ignore[assignment]
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        if node.name:
+            self.scopes.bind(node.name)
+        self.generic_visit(node)
+
+    def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
+        self.visit(node.value)
+        self.bind(node.target, self.refs.ref(node.value))
+
+    def visit_comprehension(self, node: ast.comprehension) -> None:
+        self.visit(node.iter)
+        self.bind(node.target)
+        for condition in node.ifs:
+            self.visit(condition)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = self.refs.ref(node.func)
+        if func is not None:
+            self.calls.append(CallSite(func, node.lineno, _text(node.func)))
+        self.generic_visit(node)
+
+    def _returned(self, value: ast.expr | None) -> None:
+        ref = self.refs.ref(value)
+        if ref is not None:
+            self.returned.append(ref)
+
+    def visit_Return(self, node: ast.Return) -> None:
+        self.generic_visit(node)
+        self._returned(node.value)
+
+    def visit_Yield(self, node: ast.Yield) -> None:
+        self.generic_visit(node)
+        self._returned(node.value)
+
+
+def analyse_function(
+    node: ast.FunctionDef | ast.AsyncFunctionDef,
+    qualname: str,
+    scopes: ScopeStack,
+    package: str | None,
+    class_name: str | None,
+) -> FunctionFacts:
+    """Facts of one function; `scopes` holds the module bindings (a scope is pushed and popped)."""
+    refs = AstRefs(scopes)
+    scopes.push()
+    try:
+        arguments = node.args
+        positional = [*arguments.posonlyargs, *arguments.args]
+        if class_name and positional:
+            refs.receiver, refs.class_name = positional[0].arg, class_name
+        defaults: list[ast.expr | None] = [None] * (len(positional) - len(arguments.defaults))
+        defaults += list(arguments.defaults)
+        pairs = list(zip(positional, defaults)) + list(zip(arguments.kwonlyargs, arguments.kw_defaults))
+        for arg, default in pairs:
+            value = refs.annotation(arg.annotation, default)
+            scopes.bind(arg.arg, Binding(value=value) if value is not None else LOCAL)
+        for star in (arguments.vararg, arguments.kwarg):
+            if star is not None:
+                scopes.bind(star.arg)
+        body = _Body(refs, package)
+        for stmt in node.body:
+            body.visit(stmt)
+        returns = body.returned[0] if body.returned else _declared_return(node.returns, refs)
+        return FunctionFacts(
+            qualname=qualname,
+            line=node.lineno,
+            is_async=isinstance(node, ast.AsyncFunctionDef),
+            calls=tuple(body.calls),
+            returns=returns,
+        )
+    finally:
+        scopes.pop()
+
+
+def _declared_return(annotation: ast.expr | None, refs: AstRefs) -> Ref | None:
+    if annotation is None:
+        return None
+    if isinstance(annotation, ast.Subscript) and refs.qualified(annotation.value) in _GENERATOR_TYPES:
+        inner = annotation.slice
+        annotation = inner.elts[0] if isinstance(inner, ast.Tuple) else inner
+    ref = refs.annotation(annotation)
+    return ref if isinstance(ref, Annotated) else None

@@ -1,0 +1,194 @@
+"""The project index: module summaries loaded on demand, and the facts rules ask across modules.
+
+Only modules something asks about are summarised (a Django-sized tree costs what its async code
+reaches, not the whole tree), each once per process, and summaries are cached on disk by
+content hash. Blocking facts are a fixed point over the call graph: a sync function blocks if
+it calls a blocking function or a project function that blocks; the chain is kept for messages.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from asynclint import source
+from asynclint.analysis.calls import classify
+from asynclint.analysis.values import Ref
+from asynclint.catalog import Blocking
+from asynclint.index.cache import SummaryCache
+from asynclint.index.functions import FunctionFacts
+from asynclint.index.models import ModelFacts
+from asynclint.index.summary import ModuleSummary, summarise
+
+_MAX_REEXPORTS = 8
+
+
+@dataclass(frozen=True)
+class Link:
+    """One step of a blocking chain: `fetch_profile()` at helpers.py:12."""
+
+    call: str
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.call} ({self.path}:{self.line})"
+
+
+class Project:
+    def __init__(
+        self,
+        modules: Mapping[str, Path] | None = None,
+        cache: SummaryCache | None = None,
+        extra_calls: Mapping[str, Blocking] | None = None,
+    ) -> None:
+        self.modules = dict(modules or {})
+        self.cache = cache
+        self.extra_calls = dict(extra_calls or {})
+        self._summaries: dict[str, ModuleSummary | None] = {}
+        self._chains: dict[str, tuple[Link, ...] | None] = {}
+        self._paths: dict[str, str] = {}
+
+    # -- summaries ------------------------------------------------------------------------------
+    def add(self, summary: ModuleSummary, path: str) -> None:
+        """Register the summary of a file being checked (it may not be under the project root)."""
+        self._summaries[summary.module] = summary
+        self._paths[summary.module] = path
+
+    def summarise_text(self, text: str, tree_or_none: ast.Module | None, module: str, package: str | None) -> ModuleSummary:
+        cached = self.cache.get(text, module) if self.cache else None
+        if cached is not None:
+            return cached
+        tree = tree_or_none if tree_or_none is not None else ast.parse(text)
+        summary = summarise(tree, source.split_lines(text), module, package)
+        if self.cache:
+            self.cache.put(text, module, summary)
+        return summary
+
+    def summary(self, module: str) -> ModuleSummary | None:
+        if module in self._summaries:
+            return self._summaries[module]
+        self._summaries[module] = None  # a module importing itself must not recurse
+        path = self.modules.get(module)
+        if path is None:
+            return None
+        try:
+            text = source.read(str(path))
+            package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+            summary = self.summarise_text(text, None, module, package or None)
+        except (source.SourceError, SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        self._summaries[module] = summary
+        self._paths[module] = str(path)
+        return summary
+
+    def locate(self, qualified: str) -> tuple[ModuleSummary, str] | None:
+        """The summary holding `qualified` and the name inside it (`Repo.get`)."""
+        head, _, tail = qualified.rpartition(".")
+        rest = [tail]
+        while head:
+            if head in self.modules or head in self._summaries:
+                summary = self.summary(head)
+                return (summary, ".".join(reversed(rest))) if summary is not None else None
+            head, _, tail = head.rpartition(".")
+            rest.append(tail)
+        return None
+
+    def _follow(self, qualified: str) -> tuple[ModuleSummary, str] | None:
+        """Locate a name, following re-exports (`from .db import SessionLocal` in __init__)."""
+        for _ in range(_MAX_REEXPORTS):
+            found = self.locate(qualified)
+            if found is None:
+                return None
+            summary, local = found
+            head = local.split(".")[0]
+            binding = summary.bindings.get(head)
+            if binding is None or binding.qualified is None or binding.qualified == summary.qualified(head):
+                return found
+            rest = local.partition(".")[2]
+            qualified = binding.qualified + ("." + rest if rest else "")
+        return None
+
+    def path_of(self, module: str) -> str:
+        return self._paths.get(module) or str(self.modules.get(module, module))
+
+    # -- Env ------------------------------------------------------------------------------------
+    def module_value(self, qualified: str) -> Ref | None:
+        found = self._follow(qualified)
+        if found is None:
+            return None
+        summary, local = found
+        if "." in local:
+            return None
+        binding = summary.bindings.get(local)
+        return binding.value if binding is not None else None
+
+    def function(self, qualified: str) -> FunctionFacts | None:
+        found = self._follow(qualified)
+        return found[0].functions.get(found[1]) if found else None
+
+    def has_function(self, qualified: str) -> bool:
+        return self.function(qualified) is not None
+
+    def function_returns(self, qualified: str) -> Ref | None:
+        facts = self.function(qualified)
+        return facts.returns if facts else None
+
+    def is_coroutine_function(self, qualified: str) -> bool:
+        facts = self.function(qualified)
+        return facts is not None and facts.is_async
+
+    def is_class(self, qualified: str) -> bool:
+        found = self._follow(qualified)
+        return found is not None and found[1] in found[0].classes
+
+    def self_attr(self, class_name: str, name: str) -> Ref | None:
+        found = self._follow(class_name)
+        return found[0].self_attrs.get(f"{found[1]}.{name}") if found else None
+
+    def model(self, qualified: str) -> ModelFacts | None:
+        found = self._follow(qualified)
+        return found[0].models.get(found[1]) if found else None
+
+    # -- blocking facts -------------------------------------------------------------------------
+    def blocking_chain(self, qualified: str) -> tuple[Link, ...] | None:
+        """How a sync project function blocks: the calls from it to the blocking call."""
+        return self._chain(qualified, set())
+
+    def _chain(self, qualified: str, visiting: set[str]) -> tuple[Link, ...] | None:
+        if qualified in self._chains:
+            return self._chains[qualified]
+        found = self._follow(qualified)
+        facts = found[0].functions.get(found[1]) if found else None
+        if found is None or facts is None or facts.is_async:
+            return None
+        visiting.add(qualified)
+        path = self.path_of(found[0].module)
+        result: tuple[Link, ...] | None = None
+        infos = [(site, classify(site.func, self, self.extra_calls, site.is_with)) for site in facts.calls]
+        for site, info in infos:
+            if info.blocking is not None or info.sync_db is not None:
+                result = (Link(info.display, path, site.line),)
+                break
+        if result is None:
+            for site, info in infos:
+                if info.project is None or info.project in visiting:
+                    continue
+                deeper = self._chain(info.project, visiting)
+                if deeper:
+                    result = (Link(info.display, path, site.line), *deeper)
+                    break
+        visiting.discard(qualified)
+        if result is not None or not visiting:
+            # A negative answer found while a caller is still open may depend on that caller
+            # (a cycle); only memoise it once the outermost query is done.
+            self._chains[qualified] = result
+        return result
+
+    def dependency_label(self, qualified: str) -> str | None:
+        for summary in list(self._summaries.values()):
+            if summary is not None and qualified in summary.dependencies:
+                return f"Depends({qualified.rpartition('.')[2]})"
+        return None

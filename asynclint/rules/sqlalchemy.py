@@ -1,0 +1,317 @@
+"""AL201–AL205: SQLAlchemy sessions in async code (sync sessions, awaits, lazy and expired loads)."""
+
+from __future__ import annotations
+
+from asynclint.rules.base import Rule
+
+_SYNC_SETUP = (
+    "from fastapi import FastAPI, Depends\n"
+    "from sqlalchemy import create_engine\n"
+    "from sqlalchemy.orm import Session, sessionmaker\n"
+    "app = FastAPI()\n"
+    "SessionLocal = sessionmaker(bind=create_engine('sqlite://'))\n"
+    "def get_db():\n"
+    "    db = SessionLocal()\n"
+    "    try:\n"
+    "        yield db\n"
+    "    finally:\n"
+    "        db.close()\n"
+)
+_ASYNC_SETUP = (
+    "from sqlalchemy import select\n"
+    "from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine\n"
+    "engine = create_async_engine('sqlite+aiosqlite://')\n"
+    "Factory = async_sessionmaker(engine)\n"
+)
+_MODELS = (
+    "from sqlalchemy import ForeignKey, func\n"
+    "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, selectinload\n"
+    "class Base(DeclarativeBase):\n    pass\n"
+    "class Parent(Base):\n"
+    "    __tablename__ = 'parent'\n"
+    "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+    "    updated: Mapped[str] = mapped_column(server_default=func.now(), onupdate=func.now())\n"
+    "    children: Mapped[list['Child']] = relationship(back_populates='parent')\n"
+    "    tags: Mapped[list['Child']] = relationship(lazy='selectin')\n"
+    "class Child(Base):\n"
+    "    __tablename__ = 'child'\n"
+    "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+    "    parent_id: Mapped[int] = mapped_column(ForeignKey('parent.id'))\n"
+    "    parent: Mapped[Parent] = relationship(back_populates='children')\n"
+)
+
+
+class SyncSessionInAsync(Rule):
+    """
+    ## What it does
+    Flags database I/O on a sync SQLAlchemy (or sqlmodel) `Session`, `Engine` or `Connection`
+    inside async code: `query`, `execute`, `scalars`, `get`, `commit`, `flush`, `refresh`, ...
+    One finding per function, at the first I/O, naming where the session comes from (a
+    `Depends(get_db)` dependency, an `Annotated` alias from another module, `SessionLocal()`).
+
+    ## Why is this bad?
+    A sync session talks to the database on the calling thread. In an `async def` endpoint
+    that thread runs the event loop: every query stalls all requests of the worker.
+
+    ## Example
+    ```python
+    @app.get("/items")
+    async def list_items(db: Session = Depends(get_db)):
+        return db.query(Item).all()
+    ```
+
+    ## Use instead
+    ```python
+    @app.get("/items")
+    def list_items(db: Session = Depends(get_db)):  # FastAPI runs it in the threadpool
+        return db.query(Item).all()
+    ```
+    or an `AsyncSession` from `async_sessionmaker` and `await session.scalars(select(Item))`.
+    """
+
+    code = "AL201"
+    name = "sync-session-in-async"
+    summary = "DB I/O on a sync SQLAlchemy Session/Engine/Connection in async code"
+    message = "{call} on sync {kind} `{name}`{origin} in {where}"
+    VALID = (
+        _SYNC_SETUP + "@app.get('/items')\ndef items(db: Session = Depends(get_db)):\n"
+        "    return db.query(1).all()\n",
+        _SYNC_SETUP + "@app.get('/items')\nasync def items(db: Session = Depends(get_db)):\n"
+        "    db.add(object())\n",
+        _SYNC_SETUP + "from fastapi.concurrency import run_in_threadpool\n"
+        "def count(db):\n    return 1\n"
+        "@app.get('/items')\nasync def items(db: Session = Depends(get_db)):\n"
+        "    return await run_in_threadpool(db.execute, 'select 1')\n",
+        _ASYNC_SETUP + "async def f():\n    async with Factory() as s:\n"
+        "        await s.execute(select(1))\n",
+        "async def f(db):\n    db.query(1)\n",
+        _SYNC_SETUP + "async def f():\n    await run_sync(lambda: SessionLocal().query(1).all())\n",
+    )
+    INVALID = (
+        _SYNC_SETUP + "@app.get('/items')\nasync def items(db: Session = Depends(get_db)):\n"
+        "    rows = db.query(1).all()  # expect: AL201\n    db.commit()\n    return rows\n",
+        _SYNC_SETUP + "async def job():\n    with SessionLocal() as db:\n"
+        "        db.execute('select 1')  # expect: AL201\n",
+        _SYNC_SETUP + "from typing import Annotated\nDB = Annotated[Session, Depends(get_db)]\n"
+        "@app.get('/items')\nasync def items(db: DB):\n    return db.scalars('x')  # expect: AL201\n",
+        "from sqlalchemy import create_engine, text\nengine = create_engine('sqlite://')\n"
+        "async def f():\n    with engine.connect() as conn:  # expect: AL201\n"
+        "        conn.execute(text('select 1'))\n",
+    )
+
+
+class UnawaitedOrmIo(Rule):
+    """
+    ## What it does
+    Flags a coroutine method of `AsyncSession`, `AsyncConnection`, `AsyncEngine` or
+    `AsyncResult` called without `await`: the result dropped, assigned and never awaited,
+    returned un-awaited from an async function, or the precedence bug
+    `await session.scalars(q).all()` (the `.all()` is applied to the coroutine).
+
+    ## Why is this bad?
+    Nothing happens until the coroutine is awaited: `session.commit()` without `await`
+    commits nothing (Python only warns "coroutine was never awaited"), and
+    `await session.scalars(q).all()` raises `AttributeError: 'coroutine' object has no
+    attribute 'all'`.
+
+    ## Example
+    ```python
+    async def create(session: AsyncSession, item: Item):
+        session.add(item)
+        session.commit()
+    ```
+
+    ## Use instead
+    ```python
+    async def create(session: AsyncSession, item: Item):
+        session.add(item)
+        await session.commit()
+    ```
+    """
+
+    code = "AL202"
+    name = "unawaited-orm-io"
+    summary = "AsyncSession/AsyncConnection coroutine method called without `await`"
+    message = "{call} returns a coroutine that is never awaited in {where}{detail}"
+    VALID = (
+        _ASYNC_SETUP + "async def f(s: AsyncSession):\n    await s.commit()\n",
+        _ASYNC_SETUP + "async def f(s: AsyncSession):\n"
+        "    return (await s.execute(select(1))).scalars().all()\n",
+        _ASYNC_SETUP + "async def f(s: AsyncSession):\n    s.add(object())\n",
+        _ASYNC_SETUP + "import asyncio\nasync def f(s: AsyncSession):\n"
+        "    await asyncio.gather(s.commit(), s.flush())\n",
+        _ASYNC_SETUP + "async def f(s: AsyncSession):\n    pending = s.commit()\n    await pending\n",
+        _ASYNC_SETUP + "async def f(s: AsyncSession):\n"
+        "    return await s.run_sync(lambda sync_s: sync_s.query(1).all())\n",
+        _ASYNC_SETUP + "def f(s: AsyncSession):\n    return s.commit()\n",
+        "async def f(s):\n    s.commit()\n",
+    )
+    INVALID = (
+        _ASYNC_SETUP + "async def f(s: AsyncSession):\n    s.commit()  # expect: AL202\n",
+        _ASYNC_SETUP + "async def f():\n    async with Factory() as s:\n"
+        "        return await s.scalars(select(1)).all()  # expect: AL202\n",
+        _ASYNC_SETUP + "async def f(s: AsyncSession):\n    result = s.execute(select(1))  # expect: AL202\n"
+        "    return 1\n",
+        _ASYNC_SETUP + "async def f(s: AsyncSession):\n    return s.commit()  # expect: AL202\n",
+        _ASYNC_SETUP + "async def f():\n    engine.dispose()  # expect: AL202\n",
+    )
+
+
+class AwaitOnSyncMethod(Rule):
+    """
+    ## What it does
+    Flags `await` on a plain (non-coroutine) method of the async SQLAlchemy classes:
+    `AsyncSession.add`, `add_all`, `expunge`, `expire`, `in_transaction`, ...; and on the
+    methods of the buffered `Result` that `await session.execute(...)` returns
+    (`scalars()`, `all()`, ...).
+
+    ## Why is this bad?
+    These return plain values; awaiting one raises `TypeError: object NoneType can't be used
+    in 'await' expression` at run time.
+
+    ## Example
+    ```python
+    async def create(session: AsyncSession, item: Item):
+        await session.add(item)
+        await session.commit()
+    ```
+
+    ## Use instead
+    ```python
+    async def create(session: AsyncSession, item: Item):
+        session.add(item)
+        await session.commit()
+    ```
+    """
+
+    code = "AL203"
+    name = "await-on-sync-method"
+    summary = "`await` on a non-coroutine method (`AsyncSession.add`, `Result.scalars`)"
+    message = "`await {call}`: {call} is not a coroutine in {where} (TypeError at run time)"
+    VALID = (
+        _ASYNC_SETUP + "async def f(s: AsyncSession, x):\n    s.add(x)\n    await s.commit()\n",
+        _ASYNC_SETUP + "async def f(s: AsyncSession):\n"
+        "    result = await s.execute(select(1))\n    return result.scalars().all()\n",
+        "async def f(s, x):\n    await s.add(x)\n",
+    )
+    INVALID = (
+        _ASYNC_SETUP + "async def f(s: AsyncSession, x):\n    await s.add(x)  # expect: AL203\n",
+        _ASYNC_SETUP + "async def f(s: AsyncSession):\n    result = await s.execute(select(1))\n"
+        "    return await result.scalars()  # expect: AL203\n",
+    )
+
+
+class ImplicitLazyLoad(Rule):
+    """
+    ## What it does
+    Flags attribute access, in async code, to a relationship that would load lazily: on an
+    instance obtained from an `AsyncSession` (`get`, `scalars`/`execute` of `select(Model)`,
+    ...) whose relationship uses the default `lazy="select"` and was not loaded eagerly by the
+    query (`selectinload`, `joinedload`, `subqueryload`, `immediateload`).
+
+    ## Why is this bad?
+    A lazy load is sync I/O. Under asyncio SQLAlchemy refuses it and raises
+    `sqlalchemy.exc.MissingGreenlet: greenlet_spawn has not been called`.
+
+    ## Example
+    ```python
+    parent = await session.get(Parent, 1)
+    return [child.id for child in parent.children]
+    ```
+
+    ## Use instead
+    ```python
+    parent = await session.get(Parent, 1, options=[selectinload(Parent.children)])
+    return [child.id for child in parent.children]
+    ```
+    or `await parent.awaitable_attrs.children`, or `lazy="selectin"` on the relationship.
+    """
+
+    code = "AL204"
+    name = "implicit-lazy-load"
+    summary = "relationship lazily loaded from an AsyncSession instance (MissingGreenlet)"
+    message = "`{name}.{attr}` lazy-loads the {model}.{attr} relationship in {where} (MissingGreenlet)"
+    VALID = (
+        _ASYNC_SETUP + _MODELS + "async def f(s: AsyncSession):\n"
+        "    p = (await s.scalars(select(Parent).options(selectinload(Parent.children)))).first()\n"
+        "    return p.children\n",
+        _ASYNC_SETUP + _MODELS + "async def f(s: AsyncSession):\n"
+        "    p = await s.get(Parent, 1)\n    return p.tags\n",
+        _ASYNC_SETUP + _MODELS + "async def f(s: AsyncSession):\n"
+        "    p = await s.get(Parent, 1)\n    return await p.awaitable_attrs.children\n",
+        _ASYNC_SETUP + _MODELS + "async def f(s: AsyncSession):\n"
+        "    p = await s.get(Parent, 1)\n    return p.id\n",
+        _MODELS + "def f(p: Parent):\n    return p.children\n",
+    )
+    INVALID = (
+        _ASYNC_SETUP + _MODELS + "async def f(s: AsyncSession):\n"
+        "    p = await s.get(Parent, 1)\n    return p.children  # expect: AL204\n",
+        _ASYNC_SETUP + _MODELS + "async def f(s: AsyncSession):\n"
+        "    result = await s.execute(select(Child))\n"
+        "    for child in result.scalars().all():\n"
+        "        print(child.parent)  # expect: AL204\n",
+    )
+
+
+class ExpiredAttributeAccess(Rule):
+    """
+    ## What it does
+    Flags an attribute read on an ORM instance after `await session.commit()` expired it
+    (the default `expire_on_commit=True`, when the session's factory is known), or a read of a
+    column the database fills in (`onupdate`, `server_default`) after a flush, without
+    `await session.refresh(obj)` in between. Only a commit that dominates the read (same
+    block or an enclosing one) counts.
+
+    ## Why is this bad?
+    An expired attribute is reloaded on access: sync I/O, which under asyncio raises
+    `sqlalchemy.exc.MissingGreenlet`.
+
+    ## Example
+    ```python
+    session.add(item)
+    await session.commit()
+    return {"id": item.id, "name": item.name}
+    ```
+
+    ## Use instead
+    ```python
+    session.add(item)
+    await session.commit()
+    await session.refresh(item)
+    return {"id": item.id, "name": item.name}
+    ```
+    or create the factory with `async_sessionmaker(engine, expire_on_commit=False)`.
+    """
+
+    code = "AL205"
+    name = "expired-attribute-access"
+    summary = "attribute read after `commit()` expired it, without `refresh()` (MissingGreenlet)"
+    message = "`{name}.{attr}` is read after {event} expired it in {where} (MissingGreenlet)"
+    VALID = (
+        _ASYNC_SETUP + _MODELS + "async def f(x: Parent):\n    async with Factory() as s:\n"
+        "        s.add(x)\n        await s.commit()\n        await s.refresh(x)\n        return x.id\n",
+        _ASYNC_SETUP + _MODELS + "Keep = async_sessionmaker(engine, expire_on_commit=False)\n"
+        "async def f(x: Parent):\n    async with Keep() as s:\n"
+        "        s.add(x)\n        await s.commit()\n        return x.id\n",
+        _ASYNC_SETUP + _MODELS + "async def f(s: AsyncSession, x: Parent):\n"
+        "    s.add(x)\n    await s.commit()\n    return x.id\n",
+        _ASYNC_SETUP + _MODELS + "async def f(x: Parent, ok: bool):\n    async with Factory() as s:\n"
+        "        s.add(x)\n        if ok:\n            await s.commit()\n        else:\n"
+        "            return x.id\n",
+    )
+    INVALID = (
+        _ASYNC_SETUP + _MODELS + "async def f(x: Parent):\n    async with Factory() as s:\n"
+        "        s.add(x)\n        await s.commit()\n        return x.id  # expect: AL205\n",
+        _ASYNC_SETUP + _MODELS + "Keep = async_sessionmaker(engine, expire_on_commit=False)\n"
+        "async def f(x: Parent):\n    async with Keep() as s:\n"
+        "        s.add(x)\n        await s.commit()\n        return x.updated  # expect: AL205\n",
+    )
+
+
+SQLALCHEMY_RULES: tuple[type[Rule], ...] = (
+    SyncSessionInAsync,
+    UnawaitedOrmIo,
+    AwaitOnSyncMethod,
+    ImplicitLazyLoad,
+    ExpiredAttributeAccess,
+)
