@@ -69,7 +69,7 @@ def check_source(
     module = module or Path(path).stem or "<module>"
     project = project if project is not None else make_project(options)
     package = _package_of(module, path)
-    summary = project.cache.get(text, module) if project.cache else None
+    summary = project.known_summary(text, module)
     if summary is None:
         try:
             tree = ast.parse(text, filename=path)
@@ -79,8 +79,8 @@ def check_source(
         except (RecursionError, MemoryError):
             result.findings.append(_syntax_finding(path, "too deeply nested to parse", 1, 1))
             return result
-        summary = project.summarise_text(text, tree, module, package)
-    project.add(summary, path)
+        summary = project.summarise_text(text, module, package, tree)
+    project.add(summary, path, text)
     lines = source.split_lines(text)
     for unit in summary.units:
         try:

@@ -18,30 +18,31 @@ from asynclint.index.summary import ModuleSummary
 CACHE_DIR_NAME = ".asynclint_cache"
 
 
+def digest(text: str, module: str) -> str:
+    """The identity of a summary: the module's name and its exact text."""
+    return hashlib.blake2b(f"{module}\0{text}".encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+
+
 class SummaryCache:
     def __init__(self, directory: Path) -> None:
         self.directory = directory / f"v{__version__}"
         self._ready = False
 
-    def _key(self, text: str, module: str) -> Path:
-        digest = hashlib.blake2b(f"{module}\0{text}".encode("utf-8", "surrogatepass"), digest_size=20)
-        return self.directory / digest.hexdigest()
-
-    def get(self, text: str, module: str) -> ModuleSummary | None:
+    def get(self, key: str) -> ModuleSummary | None:
         try:
-            with open(self._key(text, module), "rb") as handle:
+            with open(self.directory / key, "rb") as handle:
                 summary = pickle.load(handle)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
             return None
         return summary if isinstance(summary, ModuleSummary) else None
 
-    def put(self, text: str, module: str, summary: ModuleSummary) -> None:
+    def put(self, key: str, summary: ModuleSummary) -> None:
         try:
             self._prepare()
             descriptor, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
             with os.fdopen(descriptor, "wb") as handle:
                 pickle.dump(summary, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self._key(text, module))
+            os.replace(temporary, self.directory / key)
         except (OSError, pickle.PicklingError, RecursionError):
             pass  # a cache that cannot be written only costs time
 

@@ -17,7 +17,7 @@ from asynclint import source
 from asynclint.analysis.calls import classify
 from asynclint.analysis.values import Ref
 from asynclint.catalog import Blocking
-from asynclint.index.cache import SummaryCache
+from asynclint.index.cache import SummaryCache, digest
 from asynclint.index.functions import FunctionFacts
 from asynclint.index.models import ModelFacts
 from asynclint.index.summary import ModuleSummary, summarise
@@ -48,24 +48,36 @@ class Project:
         self.cache = cache
         self.extra_calls = dict(extra_calls or {})
         self._summaries: dict[str, ModuleSummary | None] = {}
+        self._digests: dict[str, str] = {}
         self._chains: dict[str, tuple[Link, ...] | None] = {}
         self._paths: dict[str, str] = {}
 
     # -- summaries ------------------------------------------------------------------------------
-    def add(self, summary: ModuleSummary, path: str) -> None:
+    def known_summary(self, text: str, module: str) -> ModuleSummary | None:
+        """The summary of exactly this text, if this run or the disk cache has it."""
+        key = digest(text, module)
+        if self._digests.get(module) == key:
+            return self._summaries.get(module)
+        return self.cache.get(key) if self.cache else None
+
+    def summarise_text(
+        self, text: str, module: str, package: str | None, tree: ast.Module | None = None
+    ) -> ModuleSummary:
+        """Summarise (or recall) a module's text; `tree` saves a parse when the caller has one."""
+        summary = self.known_summary(text, module)
+        if summary is None:
+            if tree is None:
+                tree = ast.parse(text)
+            summary = summarise(tree, source.split_lines(text), module, package)
+            if self.cache:
+                self.cache.put(digest(text, module), summary)
+        return summary
+
+    def add(self, summary: ModuleSummary, path: str, text: str) -> None:
         """Register the summary of a file being checked (it may not be under the project root)."""
         self._summaries[summary.module] = summary
+        self._digests[summary.module] = digest(text, summary.module)
         self._paths[summary.module] = path
-
-    def summarise_text(self, text: str, tree_or_none: ast.Module | None, module: str, package: str | None) -> ModuleSummary:
-        cached = self.cache.get(text, module) if self.cache else None
-        if cached is not None:
-            return cached
-        tree = tree_or_none if tree_or_none is not None else ast.parse(text)
-        summary = summarise(tree, source.split_lines(text), module, package)
-        if self.cache:
-            self.cache.put(text, module, summary)
-        return summary
 
     def summary(self, module: str) -> ModuleSummary | None:
         if module in self._summaries:
@@ -77,11 +89,10 @@ class Project:
         try:
             text = source.read(str(path))
             package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-            summary = self.summarise_text(text, None, module, package or None)
+            summary = self.summarise_text(text, module, package or None)
         except (source.SourceError, SyntaxError, ValueError, RecursionError, MemoryError):
             return None
-        self._summaries[module] = summary
-        self._paths[module] = str(path)
+        self.add(summary, str(path), text)
         return summary
 
     def locate(self, qualified: str) -> tuple[ModuleSummary, str] | None:

@@ -1,0 +1,348 @@
+"""Project-wide facts: factories, dependencies, aliases and helpers defined in other modules."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from asynclint.engine import CheckOptions, check_file
+from asynclint.findings import Finding
+from asynclint.index import summary as summary_module
+from asynclint.index.modules import find_root, module_map, package_name
+from asynclint.index.project import Project
+
+DATABASE = """
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import sessionmaker
+    from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+    engine = create_engine("sqlite:///app.db")
+    SessionLocal = sessionmaker(bind=engine, autoflush=False)
+    async_engine = create_async_engine("sqlite+aiosqlite:///app.db")
+    AsyncSessionLocal = async_sessionmaker(async_engine)
+    KeepSessionLocal = async_sessionmaker(async_engine, expire_on_commit=False)
+"""
+DEPS = """
+    from .database import SessionLocal, AsyncSessionLocal, KeepSessionLocal
+
+    def get_db():
+        db = SessionLocal()
+        try:
+            yield db
+        finally:
+            db.close()
+
+    async def get_async_db():
+        async with AsyncSessionLocal() as session:
+            yield session
+
+    async def get_keep_db():
+        async with KeepSessionLocal() as session:
+            yield session
+"""
+TYPES = """
+    from typing import Annotated
+    from fastapi import Depends
+    from sqlalchemy.orm import Session
+    from sqlalchemy.ext.asyncio import AsyncSession
+    from app.deps import get_db, get_async_db
+
+    DBDep = Annotated[Session, Depends(get_db)]
+    MislabelledDep = Annotated[AsyncSession, Depends(get_db)]
+    AsyncDep = Annotated[Session, Depends(get_async_db)]
+"""
+MODELS = """
+    from sqlalchemy import ForeignKey, func
+    from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+    class Base(DeclarativeBase):
+        pass
+
+    class Author(Base):
+        __tablename__ = "author"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        books: Mapped[list["Book"]] = relationship(back_populates="author")
+
+    class Book(Base):
+        __tablename__ = "book"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        author_id: Mapped[int] = mapped_column(ForeignKey("author.id"))
+        author: Mapped[Author] = relationship(back_populates="books", lazy="joined")
+"""
+CLIENTS = """
+    import requests
+
+    def fetch(url):
+        return requests.get(url, timeout=5).json()
+"""
+SERVICES = """
+    from app.clients import fetch
+
+    def profile(uid):
+        return fetch(f"/users/{uid}")
+
+    def ping(n):
+        return pong(n - 1) if n else 0
+
+    def pong(n):
+        return ping(n)
+
+    async def notify(uid):
+        return uid
+"""
+
+
+def write_project(root: Path, files: dict[str, str]) -> None:
+    (root / "pyproject.toml").write_text("[project]\nname = 'app'\n")
+    for name, text in {"app/__init__.py": "", **files}.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+
+
+def lint(root: Path, *only: str) -> list[Finding]:
+    """Check `only` (default: every file) with facts from the whole project."""
+    files = sorted(root.rglob("*.py"))
+    modules = module_map(find_root(root), files)
+    project = Project(modules)
+    targets = [root / name for name in only] if only else files
+    findings: list[Finding] = []
+    for file in targets:
+        result = check_file(str(file), CheckOptions(modules=modules), package_name(file), project)
+        assert result.errors == []
+        findings.extend(result.findings)
+    return findings
+
+
+def codes(findings: list[Finding]) -> list[tuple[str, int, str]]:
+    return sorted((Path(f.path).name, f.line, f.code) for f in findings)
+
+
+def routes(body: str) -> str:
+    return textwrap.dedent(
+        """
+        from fastapi import APIRouter, Depends
+        from sqlalchemy.orm import Session
+        from sqlalchemy.ext.asyncio import AsyncSession
+        from app.types import DBDep, MislabelledDep, AsyncDep
+        from app.deps import get_db, get_async_db, get_keep_db
+        from app.services import profile, ping, notify
+        from app.models import Author, Book
+        from app import services
+
+        router = APIRouter()
+        """
+    ) + textwrap.dedent(body)
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    def make(route_body: str) -> Path:
+        write_project(
+            tmp_path,
+            {
+                "app/database.py": DATABASE,
+                "app/deps.py": DEPS,
+                "app/types.py": TYPES,
+                "app/models.py": MODELS,
+                "app/clients.py": CLIENTS,
+                "app/services.py": SERVICES,
+                "app/routes.py": routes(route_body),
+            },
+        )
+        return tmp_path
+
+    return make
+
+
+def test_sync_session_through_an_alias_from_another_module_is_reported_with_its_source(project):
+    root = project(
+        """
+        @router.get("/items")
+        async def list_items(db: DBDep):
+            return db.query(Author).all()
+        """
+    )
+    [finding] = lint(root, "app/routes.py")
+    assert finding.code == "AL201"
+    assert finding.line == 15
+    assert "Depends(get_db)" in finding.message
+    assert finding.endpoint == "GET /items"
+
+
+def test_the_dependency_wins_over_a_wrong_annotation(project):
+    root = project(
+        """
+        @router.get("/a")
+        async def mislabelled(db: MislabelledDep):
+            return db.execute("select 1")
+
+        @router.get("/b")
+        async def really_async(db: AsyncDep):
+            return await db.execute("select 1")
+        """
+    )
+    assert codes(lint(root, "app/routes.py")) == [("routes.py", 15, "AL201")]
+
+
+def test_depends_default_without_annotation_resolves_the_yielded_session(project):
+    root = project(
+        """
+        @router.get("/a")
+        async def plain(db=Depends(get_db)):
+            db.commit()
+
+        @router.get("/b")
+        async def fine(db: AsyncSession = Depends(get_async_db)):
+            await db.commit()
+        """
+    )
+    assert codes(lint(root, "app/routes.py")) == [("routes.py", 15, "AL201")]
+
+
+def test_helper_chain_two_modules_deep_is_reported_with_the_chain(project):
+    root = project(
+        """
+        @router.get("/profile/{uid}")
+        async def get_profile(uid: int):
+            return profile(uid)
+
+        @router.get("/via-module")
+        async def via_module(uid: int):
+            return services.profile(uid)
+        """
+    )
+    findings = lint(root, "app/routes.py")
+    assert codes(findings) == [("routes.py", 15, "AL110"), ("routes.py", 19, "AL110")]
+    message = findings[0].message
+    assert "profile() → fetch() (" in message and "services.py:5)" in message
+    assert "requests.get() (" in message and "clients.py:5)" in message
+    assert "run_in_threadpool(profile, uid)" in findings[0].suggestion
+
+
+def test_mutually_recursive_helpers_that_do_not_block_stay_silent(project):
+    root = project(
+        """
+        @router.get("/ping")
+        async def do_ping():
+            return ping(3)
+        """
+    )
+    assert lint(root, "app/routes.py") == []
+
+
+def test_unawaited_project_coroutine_from_another_module_is_reported(project):
+    root = project(
+        """
+        @router.post("/notify")
+        async def do_notify(uid: int):
+            notify(uid)
+            await notify(uid)
+        """
+    )
+    assert codes(lint(root, "app/routes.py")) == [("routes.py", 15, "AL301")]
+
+
+def test_lazy_relationship_of_a_model_from_another_module(project):
+    root = project(
+        """
+        from sqlalchemy import select
+        from sqlalchemy.orm import selectinload
+
+        @router.get("/authors/{aid}")
+        async def author_books(aid: int, db: AsyncDep):
+            author = await db.get(Author, aid)
+            return author.books
+
+        @router.get("/books/{bid}")
+        async def book_author(bid: int, db: AsyncDep):
+            book = await db.get(Book, bid)
+            return book.author
+
+        @router.get("/eager/{aid}")
+        async def eager(aid: int, db: AsyncDep):
+            result = await db.execute(select(Author).options(selectinload(Author.books)))
+            return result.scalars().first().books
+        """
+    )
+    assert codes(lint(root, "app/routes.py")) == [("routes.py", 19, "AL204")]
+
+
+def test_expire_on_commit_comes_from_the_factory_in_another_module(project):
+    root = project(
+        """
+        @router.post("/a")
+        async def expiring(db: AsyncSession = Depends(get_async_db)):
+            author = Author()
+            db.add(author)
+            await db.commit()
+            return author.id
+
+        @router.post("/b")
+        async def keeping(db: AsyncSession = Depends(get_keep_db)):
+            author = Author()
+            db.add(author)
+            await db.commit()
+            return author.id
+        """
+    )
+    assert codes(lint(root, "app/routes.py")) == [("routes.py", 18, "AL205")]
+
+
+def test_names_from_outside_the_project_stay_silent(tmp_path):
+    write_project(
+        tmp_path,
+        {
+            "app/routes.py": """
+                from fastapi import Depends
+                from external.db import get_db, helper
+
+                async def handler(db=Depends(get_db)):
+                    db.query(1)
+                    helper()
+            """
+        },
+    )
+    assert lint(tmp_path) == []
+
+
+def test_only_the_given_files_are_reported_but_all_facts_are_known(project):
+    root = project(
+        """
+        @router.get("/items")
+        async def list_items(db: DBDep):
+            return db.query(Author).all()
+        """
+    )
+    (root / "app" / "other.py").write_text("import time\nasync def f():\n    time.sleep(1)\n")
+    findings = lint(root, "app/routes.py")
+    assert {Path(f.path).name for f in findings} == {"routes.py"}
+
+
+def test_each_module_is_summarised_once_in_a_300_module_project(tmp_path, monkeypatch):
+    """The index is built once per run, not once per checked file: cost stays linear."""
+    modules = 300
+    files = {"app/leaf.py": "import time\ndef leaf():\n    time.sleep(1)\n"}
+    for index in range(modules - 1):
+        callee = f"app.m{index - 1}.helper{index - 1}" if index else "app.leaf.leaf"
+        module, _, name = callee.rpartition(".")
+        files[f"app/m{index}.py"] = (
+            f"from {module} import {name}\n"
+            f"def helper{index}():\n    return {name}()\n"
+            f"async def handler{index}():\n    return helper{index}()\n"
+        )
+    write_project(tmp_path, files)
+    calls = []
+    original = summary_module.summarise
+
+    def counting(*args, **kwargs):
+        calls.append(args[2])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr("asynclint.index.project.summarise", counting)
+    findings = lint(tmp_path)
+    assert len(findings) == modules - 1
+    assert all(f.code == "AL110" for f in findings)
+    assert len(calls) == len(set(calls)) <= modules + 1
