@@ -254,3 +254,7 @@ def test_sarif_percent_encodes_relative_uris():
     log = sarif.sarif_log([_finding(path="my app/bad #1.py")])
     artifact = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert artifact["uri"] == "my%20app/bad%20%231.py"
+
+
+def test_sarif_error_level_names_only_existing_rules():
+    assert sarif.ERROR_CODES <= {rule.code for rule in ALL_RULES}

@@ -5,9 +5,10 @@ Choices, for what GitHub code scanning shows:
   `--explain` text, as markdown) is there whatever the run found.
 - `message.text` is the message and the suggestion in one sentence: GitHub shows that text in
   the alert list and on the pull request, and shows nothing from a result's property bag.
-- Levels: `error` for the rules whose code fails at run time (AL001, a module Python cannot
-  parse; AL108, `asyncio.run` inside a running loop raises RuntimeError), `warning` for the
-  rest, which slow the service down rather than break it.
+- Levels: `error` for the rules whose code fails or silently does nothing at run time (a
+  module Python cannot parse, `asyncio.run` in a running loop, an un-awaited coroutine, an
+  `await` on a plain value, a lazy load under asyncio: see ERROR_CODES), `warning` for the
+  rest, which stall the event loop (slow the service down) or may lose a task.
 - Paths are relative to the working directory (CI runs from the checkout) under the base id
   `%SRCROOT%`; a file outside it gets an absolute `file:` URI.
 """
@@ -30,7 +31,17 @@ SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
 SRCROOT = "%SRCROOT%"
-ERROR_CODES = frozenset({"AL001", "AL108"})
+ERROR_CODES = frozenset(
+    {
+        "AL001",  # syntax error: the module cannot be imported
+        "AL108",  # asyncio.run / run_until_complete in a running loop: RuntimeError
+        "AL202",  # un-awaited AsyncSession call: the I/O never happens
+        "AL203",  # await on a plain method: TypeError
+        "AL204",  # lazy load under asyncio: MissingGreenlet
+        "AL205",  # expired attribute reloaded under asyncio: MissingGreenlet
+        "AL301",  # un-awaited coroutine: its body never runs
+    }
+)
 
 
 def render(findings: Sequence[Finding], **_: object) -> str:
