@@ -19,6 +19,10 @@ from dataclasses import dataclass
 class Blocking:
     code: str
     suggestion: str
+    # Whether a sync helper making this call blocks its async callers (AL110). Taking a thread
+    # lock in a helper is a short critical section in practice; reporting every caller of
+    # such helpers (Django's signal `connect()`, for one) would bury the real findings.
+    transitive: bool = True
 
 
 OFFLOAD = "or offload it: `{offload}({func_args})`"
@@ -56,7 +60,9 @@ MONGO = Blocking(
 )
 REDIS = Blocking("AL105", "use `redis.asyncio.Redis` and `await` the command")
 LOCK = Blocking(
-    "AL106", "use `asyncio.Lock` (`async with lock:`), or offload the critical section"
+    "AL106",
+    "use `asyncio.Lock` (`async with lock:`), or offload the critical section",
+    transitive=False,
 )
 QUEUE = Blocking("AL106", "use `asyncio.Queue` and `await queue.{method}(...)`")
 EVENT = Blocking("AL106", "use `asyncio.Event` and `await event.wait()`")

@@ -9,6 +9,7 @@ it calls a blocking function or a project function that blocks; the chain is kep
 from __future__ import annotations
 
 import ast
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
@@ -180,8 +181,8 @@ class Project:
         result: tuple[Link, ...] | None = None
         infos = [(site, classify(site.func, self, self.extra_calls, site.is_with)) for site in facts.calls]
         for site, info in infos:
-            if info.blocking is not None or info.sync_db is not None:
-                result = (Link(info.display, path, site.line),)
+            if (info.blocking is not None and info.blocking.transitive) or info.sync_db is not None:
+                result = (Link(info.display, _shown(path), site.line),)
                 break
         if result is None:
             for site, info in infos:
@@ -189,7 +190,7 @@ class Project:
                     continue
                 deeper = self._chain(info.project, visiting)
                 if deeper:
-                    result = (Link(info.display, path, site.line), *deeper)
+                    result = (Link(info.display, _shown(path), site.line), *deeper)
                     break
         visiting.discard(qualified)
         if result is not None or not visiting:
@@ -203,3 +204,9 @@ class Project:
             if summary is not None and qualified in summary.dependencies:
                 return f"Depends({qualified.rpartition('.')[2]})"
         return None
+
+
+def _shown(path: str) -> str:
+    """A path for messages: relative to the working directory when it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
