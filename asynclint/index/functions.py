@@ -36,6 +36,7 @@ class FunctionFacts:
     is_async: bool
     calls: tuple[CallSite, ...] = ()
     returns: Ref | None = None
+    decorators: tuple[str, ...] = ()  # dotted names, as written (`functools.lru_cache`)
 
 
 def _text(node: ast.expr) -> str:
@@ -201,9 +202,16 @@ def analyse_function(
             is_async=isinstance(node, ast.AsyncFunctionDef),
             calls=tuple(body.calls),
             returns=returns,
+            decorators=tuple(_decorator_name(decorator) for decorator in node.decorator_list),
         )
     finally:
         scopes.pop()
+
+
+def _decorator_name(decorator: ast.expr) -> str:
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    parts = dotted(target)
+    return ".".join(parts) if parts else "<expression>"
 
 
 def _declared_return(annotation: ast.expr | None, refs: AstRefs) -> Ref | None:

@@ -16,6 +16,7 @@ from typing import Mapping
 
 from asynclint import source
 from asynclint.analysis.calls import classify
+from asynclint.analysis.decorators import ASYNC_TRANSPARENT, SYNC_TRANSPARENT, keeps
 from asynclint.analysis.values import Ref
 from asynclint.catalog import Blocking
 from asynclint.index.cache import SummaryCache, digest
@@ -149,8 +150,9 @@ class Project:
         return facts.returns if facts else None
 
     def is_coroutine_function(self, qualified: str) -> bool:
+        """An `async def` whose decorators (if any) keep it one: calling it makes a coroutine."""
         facts = self.function(qualified)
-        return facts is not None and facts.is_async
+        return facts is not None and facts.is_async and keeps(facts.decorators, ASYNC_TRANSPARENT)
 
     def is_class(self, qualified: str) -> bool:
         found = self._follow(qualified)
@@ -174,7 +176,7 @@ class Project:
             return self._chains[qualified]
         found = self._follow(qualified)
         facts = found[0].functions.get(found[1]) if found else None
-        if found is None or facts is None or facts.is_async:
+        if facts is None or facts.is_async or not keeps(facts.decorators, SYNC_TRANSPARENT):
             return None
         visiting.add(qualified)
         path = self.path_of(found[0].module)

@@ -49,6 +49,8 @@ class UnawaitedCoroutine(Rule):
         "import asyncio\nasync def work():\n    pass\nasync def f():\n"
         "    await asyncio.wait_for(work(), timeout=1)\n",
         "def work():\n    pass\nasync def f():\n    work()\n",
+        "from contextlib import asynccontextmanager\n@asynccontextmanager\nasync def span():\n"
+        "    yield\nasync def f():\n    cm = span()\n    async with cm:\n        pass\n    span()\n",
     )
     INVALID = (
         "import asyncio\nasync def f():\n    asyncio.sleep(1)  # expect: AL301\n",

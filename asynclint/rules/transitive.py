@@ -54,6 +54,10 @@ class TransitiveBlockingCall(Rule):
         "async def f():\n    def later():\n        outer()\n    return later\n",
         "def a(n):\n    return b(n - 1) if n else 0\ndef b(n):\n    return a(n)\n"
         "async def f():\n    return a(3)\n",
+        "import threading\nlock = threading.Lock()\ndef touch():\n    with lock:\n        pass\n"
+        "async def f():\n    touch()\n",
+        "import time\nfrom asgiref.sync import sync_to_async\n@sync_to_async\ndef slow():\n"
+        "    time.sleep(1)\nasync def f():\n    await slow()\n",
     )
     INVALID = (
         "import time\ndef slow():\n    time.sleep(1)\nasync def f():\n    slow()  # expect: AL110\n",
@@ -66,4 +70,6 @@ class TransitiveBlockingCall(Rule):
         "async def f():\n    walk(3)  # expect: AL110\n",
         "import time\nclass Repo:\n    def load(self):\n        time.sleep(1)\n"
         "async def f():\n    repo = Repo()\n    repo.load()  # expect: AL110\n",
+        "import functools, time\n@functools.lru_cache\ndef settings():\n    time.sleep(1)\n"
+        "async def f():\n    settings()  # expect: AL110\n",
     )

@@ -1,0 +1,24 @@
+"""Decorators known to keep a function what it looks like (data).
+
+A decorator can turn a blocking `def` into a coroutine (`@sync_to_async`), or an `async def`
+into something that is not a coroutine function (`@asynccontextmanager`). Only functions whose
+decorators are all listed here are treated as what their `def` says; others are unknown.
+"""
+
+from __future__ import annotations
+
+from asynclint.analysis.endpoints import HANDLER_DECORATORS, ROUTE_METHODS
+
+_ALWAYS = frozenset(
+    {"staticmethod", "classmethod", "abstractmethod", "override", "overload", "final", "wraps"}
+    | ROUTE_METHODS
+    | frozenset(HANDLER_DECORATORS)
+)
+# Decorators after which a `def` still runs its body, synchronously, when called.
+SYNC_TRANSPARENT = _ALWAYS | {"cache", "lru_cache", "contextmanager", "cached"}
+# Decorators after which an `async def` still returns a coroutine when called.
+ASYNC_TRANSPARENT = _ALWAYS
+
+
+def keeps(decorators: tuple[str, ...], transparent: frozenset[str]) -> bool:
+    return all(name.rpartition(".")[2] in transparent for name in decorators)
