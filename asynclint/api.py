@@ -9,10 +9,10 @@ from typing import Iterable
 import pathspec
 
 from asynclint.config import Config
-from asynclint.discovery import discover, module_name
-from asynclint.engine import CheckOptions, check_source
+from asynclint.discovery import discover, module_name, pattern_spec
+from asynclint.engine import CheckOptions
 from asynclint.findings import FileError, FileResult, Finding, sort_findings
-from asynclint.runner import default_jobs, run
+from asynclint.runner import Task, default_jobs, run
 
 
 @dataclass
@@ -31,22 +31,23 @@ def check_options(config: Config) -> CheckOptions:
 def lint_paths(paths: Iterable[str], config: Config, jobs: int | None = None) -> LintResult:
     """Lint files and directories. Raises discovery.MissingPath for a path that does not exist."""
     files = discover(paths, config)
-    tasks = [(str(file), module_name(file)) for file in files]
+    tasks = [Task(str(file), module_name(file)) for file in files]
     results = run(tasks, check_options(config), jobs or default_jobs())
     return _collect(results, config, len(files))
 
 
 def lint_text(text: str, path: str, config: Config) -> LintResult:
-    """Lint an editor buffer as if it were the file at `path`."""
+    """Lint an editor buffer as if it were the file at `path` (in a worker, as files are)."""
     file = Path(path)
     module = module_name(file) if file.parent.exists() else None
-    return _collect([check_source(text, path, check_options(config), module)], config, 1)
+    results = run([Task(path, module, text)], check_options(config), jobs=1)
+    return _collect(results, config, 1)
 
 
 def _collect(results: list[FileResult], config: Config, files: int) -> LintResult:
     enabled = config.enabled_codes()
     per_file = [
-        (pathspec.PathSpec.from_lines("gitwildmatch", [pattern]), frozenset(codes))
+        (pattern_spec([pattern]), frozenset(codes))
         for pattern, codes in config.per_file_ignores.items()
     ]
     outcome = LintResult(files=files)

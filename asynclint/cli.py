@@ -10,7 +10,7 @@ import os
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Sequence
+from typing import IO, Any, Sequence
 
 import click
 
@@ -18,11 +18,20 @@ from asynclint import __version__, source
 from asynclint.api import LintResult, lint_paths, lint_text
 from asynclint.config import Config, ConfigError, find_config, load_config
 from asynclint.discovery import MissingPath
-from asynclint.findings import Finding
+from asynclint.findings import FileError, Finding
 from asynclint.formats import FORMATS, render
 from asynclint.rules import ALL_RULES, RULES_BY_CODE
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class CommandError(click.ClickException):
+    """A usage or configuration mistake: one line on stderr, exit code 2."""
+
+    exit_code = EXIT_ERROR
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"asynclint: error: {self.format_message()}", err=True)
 
 
 def _codes(values: Sequence[str]) -> tuple[str, ...]:
@@ -44,7 +53,7 @@ def _explain(ctx: click.Context, _param: click.Parameter, value: str | None) -> 
         return
     rule = RULES_BY_CODE.get(value.strip().upper())
     if rule is None:
-        raise click.BadParameter(f"unknown rule code {value!r} (see --list-rules)")
+        raise CommandError(f"--explain: unknown rule code {value!r} (see --list-rules)")
     click.echo(rule.explain(), nl=False)
     ctx.exit(EXIT_CLEAN)
 
@@ -58,11 +67,11 @@ def _explain(ctx: click.Context, _param: click.Parameter, value: str | None) -> 
 @click.option("--show-source", is_flag=True, help="Show the offending source line with a caret.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per code instead of the findings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only: no summary line, no notes.")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings or files that could not be checked.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), help="Read settings from this TOML file instead of the nearest pyproject.toml.")
 @click.option("--no-config", is_flag=True, help="Ignore configuration files; use the defaults.")
 @click.option("--stdin-filename", metavar="PATH", help="Lint standard input, reporting it as PATH (for editors).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per CPU; 1 runs in-process).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes that parse and check files (default: one per CPU).")
 @click.option("--explain", metavar="CODE", callback=_explain, expose_value=False, is_eager=True, help="Explain a rule and exit.")
 @click.option("--list-rules", is_flag=True, callback=_list_rules, expose_value=False, is_eager=True, help="List every rule and exit.")
 @click.version_option(__version__, "--version", prog_name="asynclint")
@@ -83,42 +92,51 @@ def command(
 ) -> None:
     """Find async misuse (blocking calls on the event loop) in PATHS (default: .)."""
     if config_file is not None and no_config:
-        raise click.UsageError("--config and --no-config cannot be used together")
-    config = _load_config(config_file, no_config, stdin_filename or (paths[0] if paths else "."))
+        raise CommandError("--config and --no-config cannot be used together")
+    if stdin_filename is not None and paths and paths != ("-",):
+        raise CommandError("--stdin-filename reads standard input: give no PATHS")
     try:
-        config = config.with_cli(
+        config = _load_config(
+            config_file, no_config, stdin_filename or (paths[0] if paths else ".")
+        ).with_cli(
             select=_codes(select) if select else None,
             ignore=_codes(ignore),
             extend_select=_codes(extend_select),
         )
     except ConfigError as error:
-        raise click.UsageError(str(error)) from None
+        raise CommandError(str(error)) from None
+    source_line = _SourceLines()
     if stdin_filename is not None:
-        if paths and paths != ("-",):
-            raise click.UsageError("--stdin-filename reads standard input: give no PATHS")
-        result = lint_text(sys.stdin.read(), stdin_filename, config)
+        result = _lint_stdin(stdin_filename, config, source_line)
     else:
         try:
             result = lint_paths(paths or (".",), config, jobs)
         except MissingPath as missing:
-            raise click.UsageError(f"path does not exist: {missing}") from None
-    _report(result, output_format, show_source, statistics, quiet, paths)
+            raise CommandError(f"path does not exist: {missing}") from None
+    _report(result, output_format, show_source, statistics, quiet, paths, source_line)
     failed = bool(result.findings or result.errors)
     sys.exit(EXIT_FINDINGS if failed and not exit_zero else EXIT_CLEAN)
 
 
 def _load_config(config_file: Path | None, no_config: bool, first_path: str) -> Config:
+    if no_config:
+        return Config()
+    if config_file is not None:
+        if not config_file.is_file():
+            raise ConfigError(f"config file not found: {config_file}")
+        return load_config(config_file)
+    found = find_config(Path(first_path).absolute())
+    return load_config(found) if found else Config()
+
+
+def _lint_stdin(path: str, config: Config, source_line: _SourceLines) -> LintResult:
+    """Standard input decoded as Python decodes a file (coding cookie, BOM), reported as `path`."""
     try:
-        if no_config:
-            return Config()
-        if config_file is not None:
-            if not config_file.is_file():
-                raise ConfigError(f"config file not found: {config_file}")
-            return load_config(config_file)
-        found = find_config(Path(first_path).absolute())
-        return load_config(found) if found else Config()
-    except ConfigError as error:
-        raise click.UsageError(str(error)) from None
+        text = source.decode(click.get_binary_stream("stdin").read())
+    except source.SourceError as error:
+        return LintResult(errors=[FileError(path, str(error))], files=1)
+    source_line.texts[path] = text
+    return lint_text(text, path, config)
 
 
 def _report(
@@ -128,34 +146,45 @@ def _report(
     statistics: bool,
     quiet: bool,
     paths: tuple[str, ...],
+    source_line: _SourceLines,
 ) -> None:
     for error in result.errors:
         click.echo(f"{error.path}: error: {error.message}", err=True)
+    if result.files == 0 and not quiet:
+        click.echo(f"note: no Python files found in {', '.join(paths) or '.'}", err=True)
     if statistics:
         click.echo(_statistics(result.findings), nl=False)
         return
-    color = output_format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    click.echo(
-        render(
-            output_format,
-            result.findings,
-            color=color,
-            show_source=show_source,
-            source_line=_source_line,
-        ),
-        nl=False,
-        color=color,
+    # None lets click decide: colour on a terminal, plain text into pipes and files.
+    # NO_COLOR (https://no-color.org) turns it off even where colour was forced.
+    color = False if os.environ.get("NO_COLOR") else None
+    rendered = render(
+        output_format,
+        result.findings,
+        color=color is None,
+        show_source=show_source,
+        source_line=source_line,
     )
-    if quiet or output_format != "text":
-        return
-    if result.files == 0:
-        click.echo(f"note: no Python files found in {', '.join(paths) or '.'}", err=True)
-    elif result.findings:
+    click.echo(rendered, nl=False, color=color)
+    if not quiet and output_format == "text" and result.files:
+        click.echo(_summary(result))
+
+
+def _summary(result: LintResult) -> str:
+    def count(number: int, noun: str) -> str:
+        return f"{number} {noun}{'s' * (number != 1)}"
+
+    unchecked = len({error.path for error in result.errors})
+    if result.findings:
         files = len({finding.path for finding in result.findings})
-        noun = "finding" if len(result.findings) == 1 else "findings"
-        click.echo(f"Found {len(result.findings)} {noun} in {files} file{'s' * (files != 1)}.")
+        line = f"Found {count(len(result.findings), 'finding')} in {count(files, 'file')}."
+    elif unchecked:
+        line = "No findings in the files that could be checked."
     else:
-        click.echo(f"All checks passed ({result.files} file{'s' * (result.files != 1)}).")
+        return f"All checks passed ({count(result.files, 'file')})."
+    if unchecked:
+        line += f" {count(unchecked, 'file')} could not be checked (see the errors above)."
+    return line
 
 
 def _statistics(findings: list[Finding]) -> str:
@@ -166,17 +195,22 @@ def _statistics(findings: list[Finding]) -> str:
     )
 
 
-_LINES_CACHE: dict[str, list[str]] = {}
+class _SourceLines:
+    """`--show-source`: a reported file's line, read once per run (standard input from `texts`)."""
 
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+        self._lines: dict[str, list[str]] = {}
 
-def _source_line(path: str, line: int) -> str | None:
-    if path not in _LINES_CACHE:
-        try:
-            _LINES_CACHE[path] = source.split_lines(source.read(path))
-        except source.SourceError:
-            _LINES_CACHE[path] = []
-    lines = _LINES_CACHE[path]
-    return lines[line - 1] if 0 < line <= len(lines) else None
+    def __call__(self, path: str, line: int) -> str | None:
+        if path not in self._lines:
+            try:
+                text = self.texts[path] if path in self.texts else source.read(path)
+                self._lines[path] = source.split_lines(text)
+            except source.SourceError:
+                self._lines[path] = []
+        lines = self._lines[path]
+        return lines[line - 1] if 0 < line <= len(lines) else None
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -77,21 +77,25 @@ def find_config(start: Path) -> Path | None:
         pyproject = candidate / "pyproject.toml"
         if pyproject.is_file() and "asynclint" in _read_text(pyproject):
             try:
-                if "asynclint" in _parse(pyproject).get("tool", {}):
-                    return pyproject
+                tool = _parse(pyproject).get("tool")
             except ConfigError:
                 return pyproject  # report its error when it is loaded
+            if isinstance(tool, dict) and "asynclint" in tool:
+                return pyproject
     return None
 
 
 def load_config(path: Path) -> Config:
     """Read a pyproject.toml ([tool.asynclint]) or a standalone asynclint TOML file."""
     data = _parse(path)
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: tool: expected a table")
     if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("asynclint", {})
+        table = tool.get("asynclint", {})
         where = f"[tool.asynclint] in {path}"
     else:
-        table = data.get("tool", {}).get("asynclint", data)
+        table = tool.get("asynclint", data)
         where = str(path)
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: expected a table")
@@ -177,17 +181,34 @@ def _extra_calls(value: Any, where: str) -> dict[str, Blocking]:
         if isinstance(entry, str):
             result[name] = Blocking(USER_CODE, entry.replace("{", "{{").replace("}", "}}"))
             continue
-        if not isinstance(entry, dict) or set(entry) - {"code", "suggestion"}:
+        key = f"{where}: extra-blocking-calls.{name!r}"
+        if (
+            not isinstance(entry, dict)
+            or set(entry) - {"code", "suggestion"}
+            or not all(isinstance(item, str) for item in entry.values())
+        ):
             raise ConfigError(
-                f"{where}: extra-blocking-calls.{name!r} must be a string or "
-                "{ code = \"AL1xx\", suggestion = \"...\" }"
+                f"{key} must be a string or {{ code = \"AL1xx\", suggestion = \"...\" }}"
             )
-        code = str(entry.get("code", USER_CODE)).upper()
+        code = entry.get("code", USER_CODE).upper()
         if code not in RULES_BY_CODE or not code.startswith("AL1"):
-            raise ConfigError(
-                f"{where}: extra-blocking-calls.{name!r}: {code!r} is not a blocking-call code "
-                "(AL100-AL109)"
-            )
-        suggestion = str(entry.get("suggestion", "offload it: `{offload}({func_args})`"))
-        result[name] = Blocking(code, suggestion)
+            raise ConfigError(f"{key}: {code!r} is not a blocking-call code (AL100-AL109)")
+        suggestion = entry.get("suggestion", "offload it: `{offload}({func_args})`")
+        result[name] = Blocking(code, _checked_template(suggestion, key))
     return result
+
+
+_PLACEHOLDERS = {"args": "", "func_args": "", "method": "", "offload": ""}
+
+
+def _checked_template(suggestion: str, key: str) -> str:
+    """The table form's suggestion is a template: a bad placeholder is a config error, not a
+    crash in the middle of a run."""
+    try:
+        suggestion.format(**_PLACEHOLDERS)
+    except (KeyError, IndexError, AttributeError, TypeError, ValueError) as error:
+        raise ConfigError(
+            f"{key}: suggestion: bad placeholder {error}; "
+            + "use {args}, {func_args}, {method}, {offload}, or {{ and }} for literal braces"
+        ) from None
+    return suggestion

@@ -36,8 +36,9 @@ class _Ignore:
         return self.spec.match_file(relative + "/" if is_dir else relative)
 
 
-def _spec(patterns: Iterable[str]) -> pathspec.PathSpec:
-    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+def pattern_spec(patterns: Iterable[str]) -> pathspec.PathSpec:
+    """Patterns with `.gitignore` semantics (excludes, per-file-ignores use them too)."""
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
 def _gitignore(directory: Path) -> _Ignore | None:
@@ -48,7 +49,7 @@ def _gitignore(directory: Path) -> _Ignore | None:
         lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
-    return _Ignore(directory, _spec(lines))
+    return _Ignore(directory, pattern_spec(lines))
 
 
 def _ancestor_gitignores(directory: Path) -> list[_Ignore]:
@@ -65,7 +66,7 @@ def _ancestor_gitignores(directory: Path) -> list[_Ignore]:
 
 def discover(paths: Iterable[str], config: Config) -> list[Path]:
     """Python files under `paths`, sorted, without duplicates. Raises MissingPath."""
-    exclude_spec = _spec((*config.exclude, *config.extend_exclude))
+    exclude_spec = pattern_spec((*config.exclude, *config.extend_exclude))
     found: dict[Path, None] = {}
     for raw in paths:
         path = Path(raw)

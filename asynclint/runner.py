@@ -1,76 +1,152 @@
-"""Running the per-file check over many files: in worker processes, surviving parser crashes.
+"""Running the per-file check in worker processes, so a parser crash costs one file, not the run.
 
 libcst's native parser is untrusted input handling: some valid Python (a 20,000-term boolean
-expression, for one) makes it segfault. Workers absorb that: when a worker dies, the files
-that were in flight are re-run one per process, so only the guilty file is reported as an
-error and the run goes on.
+expression, for one) makes it segfault. So parsing never happens in the CLI's own process, not
+even for one file or `--jobs 1` (that is one worker) or standard input. Each worker is fed a few
+tasks at a time over a pipe and answers them in order; when it dies, the first unanswered task
+is the file that killed it (reported as an error), the others go back in the queue, and a fresh
+worker takes over.
 """
 
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing
 import os
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+import signal
+import warnings
+from collections import deque
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
 from typing import Sequence
 
-from asynclint.engine import CheckOptions, check_file
+from asynclint.engine import CheckOptions, check_file, check_source
 from asynclint.findings import FileError, FileResult
 
-Task = tuple[str, "str | None"]  # (path, module name)
-_CHUNKS_PER_WORKER = 8
+CRASH_MESSAGE = "the parser crashed on this file (e.g. extreme nesting); file skipped"
+# Tasks queued per worker: one being checked and one ready, so a worker never waits for the pipe.
+_IN_FLIGHT = 2
+
+
+@dataclass(frozen=True)
+class Task:
+    """One file to check; `text` is set for standard input (checked as if it were `path`)."""
+
+    path: str
+    module: str | None = None
+    text: str | None = None
 
 
 def default_jobs() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
 
 
-def _check_many(tasks: Sequence[Task], options: CheckOptions) -> list[FileResult]:
-    return [check_file(path, options, module) for path, module in tasks]
+def check_task(task: Task, options: CheckOptions) -> FileResult:
+    """Check in this process. A bug in a check becomes an error for that file, not a dead run."""
+    try:
+        if task.text is not None:
+            return check_source(task.text, task.path, options, task.module)
+        return check_file(task.path, options, task.module)
+    except Exception as error:  # noqa: BLE001 - reported per file, the run goes on
+        message = (
+            f"internal error while checking this file: {type(error).__name__}: {error} "
+            "(please report it)"
+        )
+        return FileResult(task.path, errors=[FileError(task.path, message)])
+
+
+def run(tasks: Sequence[Task], options: CheckOptions, jobs: int) -> list[FileResult]:
+    """Check every task in `jobs` worker processes (at least one); results in no fixed order."""
+    queue = deque(tasks)
+    workers = [_Worker(options) for _ in range(min(max(1, jobs), len(tasks)))]
+    results: list[FileResult] = []
+    finished = False
+    try:
+        while True:
+            for worker in workers:  # after a crash, requeued files go to any idle worker
+                worker.feed(queue)
+            busy = [worker for worker in workers if worker.pending]
+            if not busy:
+                break
+            ready = wait([worker.connection for worker in busy])
+            results.extend(worker.receive(queue) for worker in busy if worker.connection in ready)
+        finished = True
+    finally:
+        for worker in workers:
+            worker.close(graceful=finished)
+    return results
 
 
 def _context() -> multiprocessing.context.BaseContext:
+    # fork starts a worker in milliseconds (the parent is single-threaded: no fork hazards);
+    # elsewhere the platform default.
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
-def run(tasks: Sequence[Task], options: CheckOptions, jobs: int) -> list[FileResult]:
-    """Check every task; `jobs == 1` checks in this process (no crash isolation)."""
-    if not tasks:
-        return []
-    if jobs <= 1:
-        return _check_many(tasks, options)
-    workers = min(jobs, len(tasks))
-    size = max(1, len(tasks) // (workers * _CHUNKS_PER_WORKER))
-    chunks = [tasks[start : start + size] for start in range(0, len(tasks), size)]
-    results: list[FileResult] = []
-    unfinished: list[Task] = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
-        futures: list[tuple[Future[list[FileResult]], Sequence[Task]]] = [
-            (pool.submit(_check_many, chunk, options), chunk) for chunk in chunks
-        ]
-        for future, chunk in futures:
-            try:
-                results.extend(future.result())
-            except BrokenProcessPool:
-                unfinished.extend(chunk)
-    results.extend(_one_at_a_time(unfinished, options))
-    return results
-
-
-def _one_at_a_time(tasks: Sequence[Task], options: CheckOptions) -> list[FileResult]:
-    """After a crash: one task in flight at a time, so a crash names its file exactly."""
-    results: list[FileResult] = []
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=_context())
+def _serve(connection: Connection, options: CheckOptions) -> None:
+    """A worker's loop: a Task in, its FileResult out, until None (or the parent is gone)."""
+    # Ctrl-C is the parent's to handle; a worker finishes its file and is shut down.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A crash is reported by the parent in one line, without a dump of this process's stack.
+    faulthandler.disable()
+    # Compiling the user's code warns about *their* code (`"\d"`: SyntaxWarning); not our output.
+    warnings.simplefilter("ignore")
     try:
-        for path, module in tasks:
+        while (task := connection.recv()) is not None:
+            connection.send(check_task(task, options))
+    except (EOFError, OSError):
+        pass
+
+
+class _Worker:
+    def __init__(self, options: CheckOptions) -> None:
+        self.options = options
+        self.pending: deque[Task] = deque()
+        self._start()
+
+    def _start(self) -> None:
+        context = _context()
+        self.connection, child_end = context.Pipe()
+        self.process = context.Process(
+            target=_serve, args=(child_end, self.options), daemon=True
+        )
+        self.process.start()
+        # Only the child holds its end now, so its death reads as end-of-file here.
+        child_end.close()
+
+    def feed(self, queue: deque[Task]) -> None:
+        while queue and len(self.pending) < _IN_FLIGHT:
+            task = queue.popleft()
+            self.pending.append(task)
             try:
-                results.append(pool.submit(check_file, path, options, module).result())
-            except BrokenProcessPool:
-                message = "the parser crashed on this file (e.g. extreme nesting); file skipped"
-                results.append(FileResult(path, errors=[FileError(path, message)]))
-                pool.shutdown(wait=False)
-                pool = ProcessPoolExecutor(max_workers=1, mp_context=_context())
-    finally:
-        pool.shutdown()
-    return results
+                self.connection.send(task)
+            except OSError:  # the worker died: `receive` reads the end of the pipe and says so
+                return
+
+    def receive(self, queue: deque[Task]) -> FileResult:
+        """The next answer; after a crash, the crashing file's error (and a fresh worker)."""
+        try:
+            result: FileResult = self.connection.recv()
+            self.pending.popleft()
+            return result
+        except (EOFError, OSError):
+            culprit = self.pending.popleft()
+            queue.extendleft(reversed(self.pending))  # never started: check them again
+            self.pending.clear()
+            self.close(graceful=False)
+            self._start()
+            return FileResult(culprit.path, errors=[FileError(culprit.path, CRASH_MESSAGE)])
+
+    def close(self, graceful: bool) -> None:
+        if graceful:
+            try:
+                self.connection.send(None)
+            except OSError:
+                graceful = False
+        if not graceful and self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.connection.close()

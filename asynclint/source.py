@@ -22,9 +22,15 @@ def decode(data: bytes) -> str:
         raise SourceError(f"cannot read: {error.msg if hasattr(error, 'msg') else error}") from None
     try:
         return data.decode(encoding)
-    except (UnicodeDecodeError, LookupError) as error:
-        reason = error.reason if isinstance(error, UnicodeDecodeError) else str(error)
-        raise SourceError(f"cannot decode as {encoding}: {reason}") from None
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - data.rfind(b"\n", 0, error.start)
+        raise SourceError(
+            f"cannot decode as {encoding}: {error.reason} "
+            f"(byte 0x{data[error.start]:02x} at line {line}, column {column})"
+        ) from None
+    except LookupError as error:
+        raise SourceError(f"cannot decode as {encoding}: {error}") from None
 
 
 def read(path: str) -> str:

@@ -1,11 +1,16 @@
-"""`# noqa` comments and the `# asynclint: skip-file` marker, flake8/ruff style."""
+"""`# noqa` comments and the `# asynclint: skip-file` marker, flake8/ruff style.
+
+`# noqa` alone silences every finding on its line; `# noqa: CODES` only the codes listed or
+prefixed (`AL1`, `AL`). A list that names no asynclint code (`# noqa: E501`, `# noqa: B`)
+belongs to another linter and silences nothing here.
+"""
 
 from __future__ import annotations
 
 import re
 
 _NOQA = re.compile(
-    r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE
+    r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]*(?:[\s,]+[A-Z]+[0-9]*)*))?", re.IGNORECASE
 )
 _SKIP_FILE = re.compile(r"^[ \t]*#[ \t]*asynclint:[ \t]*skip-file\b", re.MULTILINE)
 

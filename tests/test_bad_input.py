@@ -1,0 +1,263 @@
+"""Files asynclint cannot take at face value: the run reports them in one line and goes on.
+
+Syntax errors are findings (AL001, at the real line); files that cannot be decoded or parsed at
+all are `path: error: message` lines on stderr and make the exit code 1. libcst's native parser
+can crash the process on some valid Python, so parsing happens in worker processes: a crash
+costs that one file, whatever `--jobs` says, and for standard input too.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import asynclint
+from asynclint import runner, source
+from asynclint.cli import command
+from asynclint.engine import CheckOptions, check_source
+from asynclint.findings import FileResult
+
+BLOCKING = "import time\n\nasync def f():\n    time.sleep(1)\n"
+# Valid for CPython (a flat BoolOp), but libcst 1.9's native parser overflows its stack on it.
+LIBCST_CRASHER = "async def f():\n    x = " + " and ".join(["a"] * 20000) + "\n"
+LOCATION = re.compile(r"^\S+:\d+:\d+: AL\d{3}")
+CRASH_LINE = "error: the parser crashed on this file (e.g. extreme nesting); file skipped"
+needs_fork = pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(),
+    reason="the simulated crash is inherited by workers through fork",
+)
+
+
+@pytest.fixture(autouse=True)
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def write(name: str, data: str | bytes) -> None:
+    Path(name).write_bytes(data if isinstance(data, bytes) else data.encode())
+
+
+def lint(*args: str, **invoke: object) -> Result:
+    return CliRunner().invoke(command, ["--no-config", *args], catch_exceptions=False, **invoke)
+
+
+def assert_reported_and_run_goes_on(name: str, data: str | bytes, message: str) -> None:
+    """`name` cannot be checked: one `name: error: message` line, the next file is still linted."""
+    write(name, data)
+    write("z_ok.py", BLOCKING)
+    result = lint(".")
+    assert result.stderr == f"{name}: error: {message}\n"
+    assert locations(result) == ["z_ok.py:4:5: AL101"]
+    assert result.exit_code == 1
+
+
+def locations(result: Result) -> list[str]:
+    """`path:line:col: CODE` of each finding."""
+    return [m[0] for line in result.stdout.splitlines() if (m := LOCATION.match(line))]
+
+
+# --- syntax errors --------------------------------------------------------------------------
+
+
+def test_syntax_error_is_one_al001_at_the_real_line_and_other_files_are_still_checked() -> None:
+    write("a_broken.py", "import time\n\nasync def f(:\n    time.sleep(1)\n")
+    write("b_ok.py", BLOCKING)
+    result = lint(".")
+    assert locations(result) == ["a_broken.py:3:13: AL001", "b_ok.py:4:5: AL101"]
+    assert result.exit_code == 1
+    assert result.stderr == ""
+
+
+def test_five_thousand_nested_parentheses_are_a_syntax_error_not_a_crash() -> None:
+    write("deep.py", "async def f():\n    x = " + "(" * 5000 + "1" + ")" * 5000 + "\n")
+    result = lint("deep.py")
+    assert len(locations(result)) == 1
+    assert re.match(
+        r"deep.py:2:\d+: AL001 syntax error: too many nested parentheses", result.stdout
+    )
+    assert result.exit_code == 1
+
+
+# --- encodings and line endings --------------------------------------------------------------
+
+
+def test_pep_263_coding_cookie_is_honoured() -> None:
+    text = (
+        "# -*- coding: latin-1 -*-\nimport time\n# café, été\n"
+        "async def f():\n    s = 'é'; time.sleep(1)\n"
+    )
+    write("latin.py", text.encode("latin-1"))
+    result = lint("latin.py")
+    assert locations(result) == ["latin.py:5:14: AL101"]
+    assert result.stderr == ""
+
+
+def test_utf8_bom_is_not_counted_as_a_column() -> None:
+    write("bom.py", b"\xef\xbb\xbf" + b"import time\nasync def f():\n    time.sleep(1)\n")
+    assert locations(lint("bom.py")) == ["bom.py:3:5: AL101"]
+
+
+def test_crlf_line_endings_give_the_right_line_numbers() -> None:
+    text = (
+        'import time\n\n"""A\nmulti-line\nstring."""\n\nclass C:\n    async def f(self):\n'
+        '        x = """\n        """\n        time.sleep(1)\n'
+    )
+    write("crlf.py", text.replace("\n", "\r\n"))
+    result = lint("--show-source", "crlf.py")
+    assert locations(result) == ["crlf.py:11:9: AL101"]
+    assert result.stdout.splitlines()[1] == "            time.sleep(1)"
+
+
+def test_undecodable_file_is_a_one_line_error_and_the_run_goes_on() -> None:
+    assert_reported_and_run_goes_on(
+        "latin_without_cookie.py",
+        "import time\n# été\n".encode("latin-1") + BLOCKING.encode(),
+        "cannot decode as utf-8: invalid continuation byte (byte 0xe9 at line 2, column 3)",
+    )
+
+
+def test_unknown_encoding_cookie_is_a_one_line_error_and_the_run_goes_on() -> None:
+    assert_reported_and_run_goes_on(
+        "klingon.py", "# coding: klingon\n" + BLOCKING, "cannot read: unknown encoding: klingon"
+    )
+
+
+def test_binary_file_with_nul_bytes_is_a_one_line_error_and_the_run_goes_on() -> None:
+    assert_reported_and_run_goes_on(
+        "blob.py",
+        b"\x7fELF\x02\x01\x01\x00\x00async def",
+        "binary file (contains NUL bytes), skipped",
+    )
+
+
+@given(st.binary(max_size=200))
+@settings(max_examples=200, deadline=None)
+def test_decoding_arbitrary_bytes_gives_text_or_a_one_line_source_error(data: bytes) -> None:
+    try:
+        text = source.decode(data)
+    except source.SourceError as error:
+        assert "\n" not in str(error)
+    else:
+        assert isinstance(text, str)
+
+
+# --- parser crashes -------------------------------------------------------------------------
+
+
+def test_real_libcst_crash_does_not_take_down_a_parallel_run() -> None:
+    write("a_ok.py", BLOCKING)
+    write("b_crasher.py", LIBCST_CRASHER)
+    write("c_ok.py", BLOCKING)
+    result = lint("--jobs", "2", ".")
+    assert locations(result) == ["a_ok.py:4:5: AL101", "c_ok.py:4:5: AL101"]
+    # libcst 1.9 crashes on it; should a later libcst parse it, there is nothing to report.
+    assert result.stderr in (f"b_crasher.py: {CRASH_LINE}\n", "")
+    assert result.exit_code == 1
+
+
+def test_real_libcst_crash_from_python_m_asynclint_with_one_job(in_tmp: Path) -> None:
+    write("crasher.py", LIBCST_CRASHER)
+    write("ok.py", BLOCKING)
+    # Compiling it warns about the user's code (invalid escape): not asynclint's to print.
+    write("warns.py", 'import re\n\nasync def f():\n    return re.match("\\d", "1")\n')
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(asynclint.__file__).resolve().parents[1]),
+        "PYTHONWARNINGS": "default",
+    }
+    completed = subprocess.run(
+        [sys.executable, "-m", "asynclint", "--no-config", "--jobs", "1", "."],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=in_tmp,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 1  # not -11: the CLI process itself never segfaults
+    assert completed.stdout.startswith("ok.py:4:5: AL101 ")
+    assert completed.stderr in (f"crasher.py: {CRASH_LINE}\n", "")
+
+
+def _simulated_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers (forked from this process) die by SIGSEGV on any file that mentions CRASH_ME."""
+    real_check_source = runner.check_source
+
+    def crashing(text: str, *args: object) -> FileResult:
+        if "CRASH_ME" in text:
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return real_check_source(text, *args)
+
+    monkeypatch.setattr(runner, "check_source", crashing)
+    monkeypatch.setattr("asynclint.engine.check_source", crashing)
+
+
+@needs_fork
+@pytest.mark.parametrize("jobs", ["1", "2", "3"])
+def test_worker_crash_is_reported_for_that_file_only_and_every_other_file_once(
+    monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    _simulated_crash(monkeypatch)
+    for number in range(12):
+        write(f"m{number:02}.py", BLOCKING + ("# CRASH_ME\n" if number in (3, 4, 9) else ""))
+    result = lint("--jobs", jobs, ".")
+    assert result.stderr.splitlines() == [f"m{n:02}.py: {CRASH_LINE}" for n in (3, 4, 9)]
+    expected = [f"m{n:02}.py:4:5: AL101" for n in range(12) if n not in (3, 4, 9)]
+    assert locations(result) == expected
+    assert result.exit_code == 1
+
+
+@needs_fork
+def test_worker_crash_on_stdin_is_an_error_line_not_a_dead_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _simulated_crash(monkeypatch)
+    result = lint("--stdin-filename", "buffer.py", input=BLOCKING + "# CRASH_ME\n")
+    assert result.stderr == f"buffer.py: {CRASH_LINE}\n"
+    assert result.exit_code == 1
+
+
+@needs_fork
+def test_bug_in_a_check_is_an_error_for_that_file_and_the_run_goes_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real_check_source = runner.check_source
+
+    def buggy(text: str, *args: object) -> FileResult:
+        if "BUG" in text:
+            raise KeyError("oops")
+        return real_check_source(text, *args)
+
+    monkeypatch.setattr("asynclint.engine.check_source", buggy)
+    assert_reported_and_run_goes_on(
+        "bug.py",
+        BLOCKING + "# BUG\n",
+        "internal error while checking this file: KeyError: 'oops' (please report it)",
+    )
+
+
+# --- any text at all ------------------------------------------------------------------------
+
+ASYNC_BODIES = st.builds(
+    lambda body, tail: f"import time\nasync def f():\n    {body}\n{tail}", st.text(), st.text()
+)
+PYTHON_TOKENS = [*"()[]{}:;,.=\\'\"\n\r\t #@ab01", "async ", "await ", "def ", "time.sleep(1)"]
+PYTHONISH = st.lists(st.sampled_from(PYTHON_TOKENS), max_size=40).map("".join)
+
+
+@given(st.one_of(st.text(), ASYNC_BODIES, PYTHONISH.map(lambda text: "async def f():\n " + text)))
+@settings(max_examples=200, deadline=None)
+def test_check_source_never_raises(text: str) -> None:
+    result = check_source(text, "fuzz.py", CheckOptions())
+    assert all(finding.line >= 1 and finding.column >= 1 for finding in result.findings)

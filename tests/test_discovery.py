@@ -1,0 +1,151 @@
+"""Which files a run lints: .gitignore, default and configured excludes, explicit paths."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from asynclint.cli import command
+from asynclint.config import Config
+from asynclint.discovery import MissingPath, discover
+
+BLOCKING = "import time\n\nasync def f():\n    time.sleep(1)\n"
+
+
+@pytest.fixture(autouse=True)
+def repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A repository root (`.git`), so no `.gitignore` above the test's directory applies."""
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def make(*relatives: str, text: str = BLOCKING) -> None:
+    for relative in relatives:
+        Path(relative).parent.mkdir(parents=True, exist_ok=True)
+        Path(relative).write_text(text)
+
+
+def found(*paths: str, config: Config | None = None) -> list[str]:
+    return [path.as_posix() for path in discover(paths or (".",), config or Config())]
+
+
+def lint(*args: str) -> Result:
+    return CliRunner().invoke(command, ["--no-config", *args], catch_exceptions=False)
+
+
+def test_walk_finds_py_and_pyi_files_sorted() -> None:
+    make("b.py", "a.pyi", "pkg/z.py", "pkg/a.py", "notes.txt", "script")
+    assert found() == ["a.pyi", "b.py", "pkg/a.py", "pkg/z.py"]
+
+
+def test_root_gitignore_is_respected() -> None:
+    Path(".gitignore").write_text("generated/\nsecret_*.py\n")
+    make("app.py", "generated/models.py", "secret_keys.py", "pkg/secret_x.py")
+    assert found() == ["app.py"]
+
+
+def test_nested_gitignore_applies_only_below_its_directory() -> None:
+    Path("pkg").mkdir()
+    Path("pkg/.gitignore").write_text("local.py\n/anchored.py\n")
+    make("local.py", "anchored.py", "pkg/local.py", "pkg/anchored.py", "pkg/sub/anchored.py")
+    make("pkg/sub/local.py")
+    assert found() == ["anchored.py", "local.py", "pkg/sub/anchored.py"]
+
+
+def test_gitignore_negation_keeps_a_file() -> None:
+    Path(".gitignore").write_text("*_pb2.py\n!keep_pb2.py\n")
+    make("a_pb2.py", "keep_pb2.py")
+    assert found() == ["keep_pb2.py"]
+
+
+def test_gitignore_above_the_walked_directory_applies_up_to_the_repository_root() -> None:
+    Path(".gitignore").write_text("pkg/generated/\n")
+    make("pkg/app.py", "pkg/generated/models.py")
+    assert found("pkg") == ["pkg/app.py"]
+
+
+@pytest.mark.parametrize(
+    "directory",
+    [".venv", "venv", "build", "dist", "node_modules", "__pycache__", ".tox", "x.egg-info", ".git"],
+)
+def test_default_excludes_skip_tool_and_build_directories(directory: str) -> None:
+    make("app.py", f"{directory}/lib.py", f"pkg/{directory}/lib.py")
+    assert found() == ["app.py"]
+
+
+def test_exclude_replaces_the_defaults() -> None:
+    make("app.py", ".venv/lib.py", "generated/models.py")
+    config = replace(Config(), exclude=("generated",))
+    assert found(config=config) == [".venv/lib.py", "app.py"]
+
+
+def test_extend_exclude_adds_to_the_defaults() -> None:
+    make("app.py", ".venv/lib.py", "generated/models.py", "pkg/legacy.py")
+    config = replace(Config(), extend_exclude=("generated", "pkg/legacy.py"))
+    assert found(config=config) == ["app.py"]
+
+
+def test_exclude_from_pyproject_is_anchored_at_its_directory() -> None:
+    Path("pyproject.toml").write_text('[tool.asynclint]\nextend-exclude = ["/app.py"]\n')
+    make("app.py", "pkg/app.py")
+    result = CliRunner().invoke(command, ["."], catch_exceptions=False)
+    assert [line.split(":")[0] for line in result.stdout.splitlines() if ": AL" in line] == [
+        "pkg/app.py"
+    ]
+
+
+def test_explicitly_named_file_is_linted_even_if_excluded_or_gitignored() -> None:
+    Path(".gitignore").write_text("ignored.py\n")
+    make(".venv/lib.py", "ignored.py")
+    assert found(".venv/lib.py", "ignored.py") == [".venv/lib.py", "ignored.py"]
+    result = lint(".venv/lib.py")
+    assert result.exit_code == 1
+    assert result.stdout.startswith(".venv/lib.py:4:5: AL101 ")
+
+
+def test_a_file_named_twice_is_linted_once() -> None:
+    make("app.py")
+    assert found("app.py", ".", "./app.py") == ["app.py"]
+
+
+def test_symlinked_directories_are_not_followed() -> None:
+    make("pkg/app.py")
+    try:
+        os.symlink(Path.cwd(), "pkg/loop", target_is_directory=True)
+    except OSError:
+        pytest.skip("cannot create symlinks here")
+    assert found() == ["pkg/app.py"]
+
+
+def test_empty_directory_exits_0_with_a_note_on_stderr() -> None:
+    Path("empty").mkdir()
+    result = lint("empty")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr == "note: no Python files found in empty\n"
+
+
+def test_directory_without_python_files_exits_0_with_the_note_even_in_json() -> None:
+    make("docs/readme.md")
+    result = lint("--format", "json", "docs")
+    assert result.exit_code == 0
+    assert result.stdout == "[]\n"
+    assert "no Python files found" in result.stderr
+
+
+def test_missing_path_exits_2_with_one_line() -> None:
+    make("app.py")
+    result = lint("app.py", "missing.py")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == "asynclint: error: path does not exist: missing.py\n"
+
+
+def test_missing_path_raises_from_the_library() -> None:
+    with pytest.raises(MissingPath):
+        found("missing")
