@@ -9,70 +9,26 @@ coroutine rules need.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Mapping, Sequence
+from typing import Mapping
 
 import libcst as cst
 
-from asynclint.analysis import coroutines, orm
+from asynclint.analysis import orm
 from asynclint.analysis.calls import CallInfo, classify
 from asynclint.analysis.cst_refs import CstRefs, dotted
-from asynclint.analysis.kinds import Kind, canonical, method_result
+from asynclint.analysis.kinds import Kind
 from asynclint.analysis.names import LOCAL, Binding, ScopeStack, import_target
 from asynclint.analysis.offload import OFFLOAD_FUNCTIONS, OFFLOAD_METHODS
-from asynclint.analysis.values import Attr, Item, Ref, evaluate, split_method
+from asynclint.analysis.values import Attr, Item, Ref, evaluate
 from asynclint.catalog import Blocking
-from asynclint.expiry import Expiry
+from asynclint.checks.coroutine_use import CoroutineUse
+from asynclint.checks.frames import Frame, Report, args_text, source, where
+from asynclint.checks.orm_state import OrmState
 from asynclint.index.project import Project
 from asynclint.index.summary import ModuleSummary, Unit
 
-_EMPTY_MODULE = cst.Module(body=[])
-_MAX_ARGS_TEXT = 60
 
-
-@dataclass
-class Frame:
-    """A function (or lambda/class body) being walked."""
-
-    qualname: str
-    is_async: bool
-    endpoint: str | None = None
-    is_route: bool = False
-    is_lambda: bool = False
-    has_await: bool = False
-    reported_sync_db: bool = False
-    # name -> (call node, description) of coroutines assigned and not yet used
-    pending: dict[str, tuple[cst.Call, CallInfo, str]] = field(default_factory=dict)
-    reports: list[Report] = field(default_factory=list)
-    expiry: Expiry = field(default_factory=Expiry)
-
-
-@dataclass
-class Report:
-    """A finding before positions and suppressions are applied."""
-
-    node: cst.CSTNode
-    code: str
-    parts: dict[str, str]
-    suggestion: str
-    function: str
-    endpoint: str | None
-
-
-def source(node: cst.CSTNode) -> str:
-    return _EMPTY_MODULE.code_for_node(node)
-
-
-def _args_text(args: Sequence[cst.Arg]) -> str:
-    pieces = []
-    for arg in args:
-        prefix = arg.star + (arg.keyword.value + "=" if arg.keyword else "")
-        pieces.append(prefix + source(arg.value))
-    text = ", ".join(pieces)
-    return text if len(text) <= _MAX_ARGS_TEXT else text[: _MAX_ARGS_TEXT - 3] + "..."
-
-
-class UnitChecker(cst.CSTVisitor):
+class UnitChecker(CoroutineUse, OrmState, cst.CSTVisitor):
     def __init__(
         self,
         summary: ModuleSummary,
@@ -252,23 +208,6 @@ class UnitChecker(cst.CSTVisitor):
         if self.on_loop and isinstance(target, cst.Name) and value is not None:
             self._note_loaded_instance(target.value, original_node.value, value)
 
-    def _note_loaded_instance(self, name: str, expression: cst.BaseExpression, value: Ref) -> None:
-        """`item = await session.get(Item, 1)`: item belongs to `session` (for AL205)."""
-        kind = evaluate(value, self.project)
-        if kind is None or kind.name != orm.ORM_INSTANCE or kind.many or kind.model is None:
-            return
-        base = expression
-        while isinstance(base, (cst.Await, cst.Call, cst.Attribute)):
-            base = base.expression if isinstance(base, cst.Await) else (
-                base.func if isinstance(base, cst.Call) else base.value)
-        if not isinstance(base, cst.Name):
-            return
-        session = self.evaluate(base)
-        if session is not None and session.name == orm.ASYNC_SESSION:
-            facts = self.project.model(kind.model)
-            self.frames[-1].expiry.associate(name, base.value, facts.server_columns if facts else frozenset())
-            self.frames[-1].expiry.changed.discard(name)
-
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         self._stores.add(id(node.target))
 
@@ -314,84 +253,9 @@ class UnitChecker(cst.CSTVisitor):
             if item.asname is not None:
                 self._bind(item.asname.name, value)
 
-    # -- blocks (for AL205's "commit dominates the read") -----------------------------------------
-    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
-        if self.frame is not None:
-            self.frame.expiry.enter_block()
-
-    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
-        if self.frame is not None:
-            self.frame.expiry.leave_block()
-
-    # -- how values are used --------------------------------------------------------------------
-    def visit_Await(self, node: cst.Await) -> None:
-        self._mark_await()
-        self._roles[id(node.expression)] = "await"
-        if self.on_loop:
-            self._check_await_target(node.expression)
-
-    def visit_Expr(self, node: cst.Expr) -> None:
-        self._roles[id(node.value)] = "discard"
-
-    def visit_Return(self, node: cst.Return) -> None:
-        if node.value is not None:
-            self._roles[id(node.value)] = "return"
-            self._consume_name(node.value)
-
-    def visit_Arg(self, node: cst.Arg) -> None:
-        self._roles[id(node.value)] = "arg"
-        self._consume_name(node.value)
-
-    def visit_Name(self, node: cst.Name) -> None:
-        frame = self.frame
-        if frame is not None and frame.pending and node.value in frame.pending and id(node) not in self._stores:
-            del frame.pending[node.value]
-
-    def _consume_name(self, node: cst.BaseExpression) -> None:
-        frame = self.frame
-        if frame is not None and isinstance(node, cst.Name):
-            frame.pending.pop(node.value, None)
-
     def _mark_await(self) -> None:
         if self.frame is not None:
             self.frame.has_await = True
-
-    # -- attribute reads: lazy loads and expired instances ----------------------------------------
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        self._roles.setdefault(id(node.value), "receiver")
-        if not self.on_loop or id(node) in self._stores:
-            return
-        receiver = node.value
-        if not isinstance(receiver, cst.Name):
-            return
-        frame = self.frames[-1]
-        attribute = node.attr.value
-        event = frame.expiry.expired_by(receiver.value, attribute)
-        if event is not None:
-            self._report(node, "AL205", {"name": receiver.value, "attr": attribute, "event": event},
-                         f"add `await session.refresh({receiver.value})` after {event}, or set "
-                         "`expire_on_commit=False` on the session factory")
-            return
-        kind = self.evaluate(receiver)
-        if kind is None or kind.name != orm.ORM_INSTANCE or kind.many or kind.model is None:
-            return
-        facts = self.project.model(kind.model)
-        if facts is None or attribute not in facts.relationships or kind.loaded is None:
-            return
-        lazy = facts.relationships[attribute]
-        if lazy in orm.SAFE_LAZY or lazy == "<unknown>" or attribute in kind.loaded:
-            return
-        model = kind.model.rpartition(".")[2]
-        self._report(
-            node, "AL204", {"name": receiver.value, "attr": attribute, "model": model},
-            f"load it in the query with `.options(selectinload({model}.{attribute}))`, use "
-            f"`await {receiver.value}.awaitable_attrs.{attribute}`, or declare the relationship "
-            "with `lazy=\"selectin\"`",
-        )
-
-    def _note_modified(self, target: cst.BaseExpression) -> None:
-        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and self.frame:
-            self.frame.expiry.modified(target.value.value)
 
     # -- calls ----------------------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
@@ -413,7 +277,7 @@ class UnitChecker(cst.CSTVisitor):
             return
         func_text = source(node.func)
         if info.blocking is not None:
-            self._report_blocking(node, info, func_text, _args_text(node.args))
+            self._report_blocking(node, info, func_text, args_text(node.args))
         elif info.sync_db is not None and not frame.reported_sync_db:
             frame.reported_sync_db = True
             self._report_sync_db(node, info, func_text)
@@ -450,7 +314,7 @@ class UnitChecker(cst.CSTVisitor):
         self._report(node, entry.code, {"call": info.display}, suggestion)
 
     def _report_transitive(self, node: cst.Call, info: CallInfo, func_text: str, chain: tuple) -> None:
-        args = _args_text(node.args)
+        args = args_text(node.args)
         func_args = func_text + (", " + args if args else "")
         steps = " → ".join([info.display, *(str(link) for link in chain)])
         helper = (info.project or "").rpartition(".")[2]
@@ -472,104 +336,6 @@ class UnitChecker(cst.CSTVisitor):
         self._report(node, "AL201", {"call": info.display, "name": receiver, "kind": short,
                                      "origin": origin}, suggestion)
 
-    # -- coroutine rules ------------------------------------------------------------------------
-    def _coroutine_of(self, node: cst.Call, info: CallInfo) -> str | None:
-        """'orm' for an AsyncSession/AsyncResult coroutine method, 'coroutine' for a coroutine
-        function, 'task' for create_task/ensure_future, else None."""
-        qualified = canonical(info.qualified) if info.qualified else None
-        if qualified in coroutines.TASK_FUNCTIONS or (
-            info.receiver is not None and f"{info.receiver.name}.{info.method}" in coroutines.TASK_METHODS
-        ):
-            return "task"
-        if info.receiver is not None and info.method is not None:
-            made = method_result(info.receiver, info.method)
-            if made is not None and made.name == orm.COROUTINE:
-                return "orm"
-        if qualified in coroutines.COROUTINE_FUNCTIONS:
-            return "coroutine"
-        if info.project is not None and self.project.is_coroutine_function(info.project):
-            return "coroutine"
-        return None
-
-    def _check_coroutine_use(self, node: cst.Call, info: CallInfo) -> None:
-        what = self._coroutine_of(node, info)
-        if what is None:
-            return
-        role = self._roles.get(id(node))
-        text = source(node.func)
-        frame = self.frames[-1]
-        if what == "task":
-            if role == "discard":
-                self._report(node, "AL302", {"call": f"{text}(...)"},
-                             "keep a reference (e.g. in a set, discarding it in a done-callback) "
-                             "or use `asyncio.TaskGroup`")
-            return
-        if role == "discard":
-            self._report_unawaited(frame, node, info, text, "")
-        elif role == "receiver":
-            self._report_unawaited(frame, node, info, text, "; `await` applies after the "
-                                   "attribute access, so the attribute is read from the coroutine")
-        elif role == "assign":
-            frame.pending[self._assigned_to[id(node)]] = (node, info, text)
-        elif role == "return" and what == "orm" and frame.is_async and not frame.is_lambda:
-            self._report_unawaited(frame, node, info, text, "; it is returned un-awaited")
-
-    def _report_unawaited(self, frame: Frame, node: cst.Call, info: CallInfo, text: str, detail: str) -> None:
-        code = "AL202" if self._coroutine_of(node, info) == "orm" else "AL301"
-        call = source(node)
-        short = call if len(call) <= _MAX_ARGS_TEXT else f"{text}(...)"
-        role = self._roles.get(id(node))
-        fix = f"(await {short})" if role == "receiver" else f"await {short}"
-        frame.reports.append(self._make_report(node, code, {"call": f"{text}()", "detail": detail},
-                                               f"add `await`: `{fix}`" + (
-                                                   "" if code == "AL202" else
-                                                   ", or keep it running with `asyncio.create_task(...)`")))
-
-    def _check_await_target(self, expression: cst.BaseExpression) -> None:
-        if not isinstance(expression, cst.Call):
-            return
-        func_ref = self.refs.ref(expression.func)
-        receiver_ref, method = split_method(func_ref) if func_ref is not None else (None, None)
-        if receiver_ref is None or method is None:
-            return
-        receiver = evaluate(receiver_ref, self.project)
-        if receiver is None:
-            return
-        plain = orm.NOT_AWAITABLE.get(orm.PROXIES.get(receiver.name, receiver.name), frozenset())
-        if method in plain:
-            text = source(expression.func)
-            self._report(expression, "AL203", {"call": f"{text}()"},
-                         f"drop the `await`: `{source(expression)}` is a plain method call")
-
-    def _track_session(self, node: cst.Call, info: CallInfo) -> None:
-        """Session events for AL205: add, commit/flush, refresh, and objects read from it."""
-        receiver = info.receiver
-        if receiver is None or receiver.name != orm.ASYNC_SESSION or not isinstance(node.func, cst.Attribute):
-            return
-        session = node.func.value
-        if not isinstance(session, cst.Name):
-            return
-        expiry = self.frames[-1].expiry
-        method = info.method
-        if method in ("add", "add_all", "merge") and node.args:
-            names = _names(node.args[0].value)
-            for name in names:
-                expiry.associate(name, session.value, self._server_columns(name))
-        elif method in ("commit", "flush"):
-            expires = method == "commit" and receiver.expires_on_commit is True
-            expiry.flushed(session.value, f"`{session.value}.{method}()`", expires)
-        elif method == "refresh" and node.args:
-            for name in _names(node.args[0].value):
-                expiry.refreshed(name)
-
-    def _server_columns(self, name: str) -> frozenset[str]:
-        binding = self.scopes.lookup(name)
-        kind = evaluate(binding.value, self.project) if binding and binding.value else None
-        if kind is None:
-            return frozenset()
-        facts = self.project.model(kind.model or kind.name)
-        return facts.server_columns if facts else frozenset()
-
     # -- reporting ------------------------------------------------------------------------------
     def _report(self, node: cst.CSTNode, code: str, parts: dict[str, str], suggestion: str) -> None:
         frame = self.frames[-1]
@@ -581,27 +347,9 @@ class UnitChecker(cst.CSTVisitor):
         return Report(
             node=node,
             code=code,
-            parts={"where": _where(owner), **parts},
+            parts={"where": where(owner), **parts},
             suggestion=suggestion,
             function=owner.qualname,
             endpoint=owner.endpoint,
         )
 
-
-def _names(node: cst.BaseExpression) -> list[str]:
-    if isinstance(node, cst.Name):
-        return [node.value]
-    if isinstance(node, (cst.List, cst.Tuple)):
-        return [element.value.value for element in node.elements if isinstance(element.value, cst.Name)]
-    return []
-
-
-def _where(frame: Frame) -> str:
-    kind = "async " if frame.is_async else ""
-    if frame.endpoint is None:
-        return f"{kind}function {frame.qualname}"
-    if frame.is_route:
-        return f"{kind}endpoint {frame.endpoint} ({frame.qualname})"
-    if frame.endpoint.startswith("Depends("):
-        return f"{kind}dependency {frame.qualname}"
-    return f"{frame.endpoint} {frame.qualname}"

@@ -1,0 +1,117 @@
+"""AL202/AL203/AL301/AL302 inside the traversal: how each call's result is used.
+
+A parent node records the role of its child expression (awaited, dropped, assigned, returned,
+passed on, used as a receiver) before the child is visited; the call then knows its role.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from asynclint.analysis import coroutines, orm
+from asynclint.analysis.calls import CallInfo
+from asynclint.analysis.kinds import canonical, method_result
+from asynclint.analysis.values import evaluate, split_method
+from asynclint.checks.frames import MAX_ARGS_TEXT, Frame, source
+
+
+class CoroutineUse:
+    """Mixin of UnitChecker: relies on its frames, refs, project, roles and report helpers."""
+
+    # -- how values are used --------------------------------------------------------------------
+    def visit_Await(self, node: cst.Await) -> None:
+        self._mark_await()
+        self._roles[id(node.expression)] = "await"
+        if self.on_loop:
+            self._check_await_target(node.expression)
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        self._roles[id(node.value)] = "discard"
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None:
+            self._roles[id(node.value)] = "return"
+            self._consume_name(node.value)
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        self._roles[id(node.value)] = "arg"
+        self._consume_name(node.value)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        frame = self.frame
+        if frame is not None and frame.pending and node.value in frame.pending and id(node) not in self._stores:
+            del frame.pending[node.value]
+
+    def _consume_name(self, node: cst.BaseExpression) -> None:
+        frame = self.frame
+        if frame is not None and isinstance(node, cst.Name):
+            frame.pending.pop(node.value, None)
+
+    # -- coroutine rules ------------------------------------------------------------------------
+    def _coroutine_of(self, node: cst.Call, info: CallInfo) -> str | None:
+        """'orm' for an AsyncSession/AsyncResult coroutine method, 'coroutine' for a coroutine
+        function, 'task' for create_task/ensure_future, else None."""
+        qualified = canonical(info.qualified) if info.qualified else None
+        if qualified in coroutines.TASK_FUNCTIONS or (
+            info.receiver is not None and f"{info.receiver.name}.{info.method}" in coroutines.TASK_METHODS
+        ):
+            return "task"
+        if info.receiver is not None and info.method is not None:
+            made = method_result(info.receiver, info.method)
+            if made is not None and made.name == orm.COROUTINE:
+                return "orm"
+        if qualified in coroutines.COROUTINE_FUNCTIONS:
+            return "coroutine"
+        if info.project is not None and self.project.is_coroutine_function(info.project):
+            return "coroutine"
+        return None
+
+    def _check_coroutine_use(self, node: cst.Call, info: CallInfo) -> None:
+        what = self._coroutine_of(node, info)
+        if what is None:
+            return
+        role = self._roles.get(id(node))
+        text = source(node.func)
+        frame = self.frames[-1]
+        if what == "task":
+            if role == "discard":
+                self._report(node, "AL302", {"call": f"{text}(...)"},
+                             "keep a reference (e.g. in a set, discarding it in a done-callback) "
+                             "or use `asyncio.TaskGroup`")
+            return
+        if role == "discard":
+            self._report_unawaited(frame, node, info, text, "")
+        elif role == "receiver":
+            self._report_unawaited(frame, node, info, text, "; `await` applies after the "
+                                   "attribute access, so the attribute is read from the coroutine")
+        elif role == "assign":
+            frame.pending[self._assigned_to[id(node)]] = (node, info, text)
+        elif role == "return" and what == "orm" and frame.is_async and not frame.is_lambda:
+            self._report_unawaited(frame, node, info, text, "; it is returned un-awaited")
+
+    def _report_unawaited(self, frame: Frame, node: cst.Call, info: CallInfo, text: str, detail: str) -> None:
+        code = "AL202" if self._coroutine_of(node, info) == "orm" else "AL301"
+        call = source(node)
+        short = call if len(call) <= MAX_ARGS_TEXT else f"{text}(...)"
+        role = self._roles.get(id(node))
+        fix = f"(await {short})" if role == "receiver" else f"await {short}"
+        frame.reports.append(self._make_report(node, code, {"call": f"{text}()", "detail": detail},
+                                               f"add `await`: `{fix}`" + (
+                                                   "" if code == "AL202" else
+                                                   ", or keep it running with `asyncio.create_task(...)`")))
+
+    def _check_await_target(self, expression: cst.BaseExpression) -> None:
+        if not isinstance(expression, cst.Call):
+            return
+        func_ref = self.refs.ref(expression.func)
+        receiver_ref, method = split_method(func_ref) if func_ref is not None else (None, None)
+        if receiver_ref is None or method is None:
+            return
+        receiver = evaluate(receiver_ref, self.project)
+        if receiver is None:
+            return
+        plain = orm.NOT_AWAITABLE.get(orm.PROXIES.get(receiver.name, receiver.name), frozenset())
+        if method in plain:
+            text = source(expression.func)
+            self._report(expression, "AL203", {"call": f"{text}()"},
+                         f"drop the `await`: `{source(expression)}` is a plain method call")

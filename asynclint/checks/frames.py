@@ -1,0 +1,69 @@
+"""What the checker tracks per function, and the reports it collects before positions exist."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import libcst as cst
+
+from asynclint.analysis.calls import CallInfo
+from asynclint.expiry import Expiry
+
+_EMPTY_MODULE = cst.Module(body=[])
+MAX_ARGS_TEXT = 60
+
+
+def source(node: cst.CSTNode) -> str:
+    return _EMPTY_MODULE.code_for_node(node)
+
+
+def args_text(args: Sequence[cst.Arg]) -> str:
+    """Arguments as written, shortened for messages: `url, timeout=5`."""
+    pieces = []
+    for arg in args:
+        prefix = arg.star + (arg.keyword.value + "=" if arg.keyword else "")
+        pieces.append(prefix + source(arg.value))
+    text = ", ".join(pieces)
+    return text if len(text) <= MAX_ARGS_TEXT else text[: MAX_ARGS_TEXT - 3] + "..."
+
+
+@dataclass
+class Frame:
+    """A function (or lambda/class body) being walked."""
+
+    qualname: str
+    is_async: bool
+    endpoint: str | None = None
+    is_route: bool = False
+    is_lambda: bool = False
+    has_await: bool = False
+    reported_sync_db: bool = False
+    # name -> (call node, description) of coroutines assigned and not yet used
+    pending: dict[str, tuple[cst.Call, CallInfo, str]] = field(default_factory=dict)
+    reports: list[Report] = field(default_factory=list)
+    expiry: Expiry = field(default_factory=Expiry)
+
+
+@dataclass
+class Report:
+    """A finding before positions and suppressions are applied."""
+
+    node: cst.CSTNode
+    code: str
+    parts: dict[str, str]
+    suggestion: str
+    function: str
+    endpoint: str | None
+
+
+
+def where(frame: Frame) -> str:
+    kind = "async " if frame.is_async else ""
+    if frame.endpoint is None:
+        return f"{kind}function {frame.qualname}"
+    if frame.is_route:
+        return f"{kind}endpoint {frame.endpoint} ({frame.qualname})"
+    if frame.endpoint.startswith("Depends("):
+        return f"{kind}dependency {frame.qualname}"
+    return f"{frame.endpoint} {frame.qualname}"

@@ -1,0 +1,115 @@
+"""AL204/AL205 inside the traversal: ORM instances, the session they belong to, and whether a
+relationship read would load lazily or an attribute read would reload an expired instance."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from asynclint.analysis import orm
+from asynclint.analysis.calls import CallInfo
+from asynclint.analysis.values import Ref, evaluate
+
+
+class OrmState:
+    """Mixin of UnitChecker: relies on its frames, scopes, project, evaluate() and _report()."""
+
+    def _note_loaded_instance(self, name: str, expression: cst.BaseExpression, value: Ref) -> None:
+        """`item = await session.get(Item, 1)`: item belongs to `session` (for AL205)."""
+        kind = evaluate(value, self.project)
+        if kind is None or kind.name != orm.ORM_INSTANCE or kind.many or kind.model is None:
+            return
+        base = expression
+        while isinstance(base, (cst.Await, cst.Call, cst.Attribute)):
+            base = base.expression if isinstance(base, cst.Await) else (
+                base.func if isinstance(base, cst.Call) else base.value)
+        if not isinstance(base, cst.Name):
+            return
+        session = self.evaluate(base)
+        if session is not None and session.name == orm.ASYNC_SESSION:
+            facts = self.project.model(kind.model)
+            self.frames[-1].expiry.associate(name, base.value, facts.server_columns if facts else frozenset())
+            self.frames[-1].expiry.changed.discard(name)
+
+    # -- blocks (for AL205's "commit dominates the read") -----------------------------------------
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        if self.frame is not None:
+            self.frame.expiry.enter_block()
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        if self.frame is not None:
+            self.frame.expiry.leave_block()
+
+    # -- attribute reads: lazy loads and expired instances ----------------------------------------
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._roles.setdefault(id(node.value), "receiver")
+        if not self.on_loop or id(node) in self._stores:
+            return
+        receiver = node.value
+        if not isinstance(receiver, cst.Name):
+            return
+        frame = self.frames[-1]
+        attribute = node.attr.value
+        event = frame.expiry.expired_by(receiver.value, attribute)
+        if event is not None:
+            self._report(node, "AL205", {"name": receiver.value, "attr": attribute, "event": event},
+                         f"add `await session.refresh({receiver.value})` after {event}, or set "
+                         "`expire_on_commit=False` on the session factory")
+            return
+        kind = self.evaluate(receiver)
+        if kind is None or kind.name != orm.ORM_INSTANCE or kind.many or kind.model is None:
+            return
+        facts = self.project.model(kind.model)
+        if facts is None or attribute not in facts.relationships or kind.loaded is None:
+            return
+        lazy = facts.relationships[attribute]
+        if lazy in orm.SAFE_LAZY or lazy == "<unknown>" or attribute in kind.loaded:
+            return
+        model = kind.model.rpartition(".")[2]
+        self._report(
+            node, "AL204", {"name": receiver.value, "attr": attribute, "model": model},
+            f"load it in the query with `.options(selectinload({model}.{attribute}))`, use "
+            f"`await {receiver.value}.awaitable_attrs.{attribute}`, or declare the relationship "
+            "with `lazy=\"selectin\"`",
+        )
+
+    def _note_modified(self, target: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and self.frame:
+            self.frame.expiry.modified(target.value.value)
+
+    def _track_session(self, node: cst.Call, info: CallInfo) -> None:
+        """Session events for AL205: add, commit/flush, refresh, and objects read from it."""
+        receiver = info.receiver
+        if receiver is None or receiver.name != orm.ASYNC_SESSION or not isinstance(node.func, cst.Attribute):
+            return
+        session = node.func.value
+        if not isinstance(session, cst.Name):
+            return
+        expiry = self.frames[-1].expiry
+        method = info.method
+        if method in ("add", "add_all", "merge") and node.args:
+            names = _names(node.args[0].value)
+            for name in names:
+                expiry.associate(name, session.value, self._server_columns(name))
+        elif method in ("commit", "flush"):
+            expires = method == "commit" and receiver.expires_on_commit is True
+            expiry.flushed(session.value, f"`{session.value}.{method}()`", expires)
+        elif method == "refresh" and node.args:
+            for name in _names(node.args[0].value):
+                expiry.refreshed(name)
+
+    def _server_columns(self, name: str) -> frozenset[str]:
+        binding = self.scopes.lookup(name)
+        kind = evaluate(binding.value, self.project) if binding and binding.value else None
+        if kind is None:
+            return frozenset()
+        facts = self.project.model(kind.model or kind.name)
+        return facts.server_columns if facts else frozenset()
+
+
+def _names(node: cst.BaseExpression) -> list[str]:
+    if isinstance(node, cst.Name):
+        return [node.value]
+    if isinstance(node, (cst.List, cst.Tuple)):
+        return [element.value.value for element in node.elements if isinstance(element.value, cst.Name)]
+    return []
+
