@@ -9,9 +9,11 @@ from typing import Iterable
 import pathspec
 
 from asynclint.config import Config
-from asynclint.discovery import discover, module_name, pattern_spec
+from asynclint.discovery import discover, pattern_spec
 from asynclint.engine import CheckOptions
 from asynclint.findings import FileError, FileResult, Finding, sort_findings
+from asynclint.index.cache import CACHE_DIR_NAME
+from asynclint.index.modules import ModuleMap, find_root
 from asynclint.runner import Task, default_jobs, run
 
 
@@ -22,25 +24,48 @@ class LintResult:
     files: int = 0
 
 
-def check_options(config: Config) -> CheckOptions:
+def check_options(config: Config, modules: ModuleMap | None = None, cache: bool = True) -> CheckOptions:
+    cache_dir = Path(modules.root) / CACHE_DIR_NAME if modules is not None and cache else None
     return CheckOptions(
-        extra_calls=config.extra_blocking_calls, extra_offload=config.offload_functions
+        extra_calls=config.extra_blocking_calls,
+        extra_offload=config.offload_functions,
+        modules=modules.modules if modules is not None else {},
+        cache_dir=cache_dir,
     )
 
 
-def lint_paths(paths: Iterable[str], config: Config, jobs: int | None = None) -> LintResult:
-    """Lint files and directories. Raises discovery.MissingPath for a path that does not exist."""
+def project_modules(start: Path, config: Config, files: list[Path] | None = None) -> ModuleMap:
+    """The module map of the project holding `start` (found by pyproject.toml / .git);
+    `files` are the project's files when the caller already walked the whole root."""
+    root = find_root(start)
+    return ModuleMap(root, files if files is not None else discover([str(root)], config))
+
+
+def lint_paths(
+    paths: Iterable[str], config: Config, jobs: int | None = None, cache: bool = True
+) -> LintResult:
+    """Lint files and directories with the whole project's facts; report only these paths.
+
+    Raises discovery.MissingPath for a path that does not exist."""
+    paths = list(paths)
     files = discover(paths, config)
-    tasks = [Task(str(file), module_name(file)) for file in files]
-    results = run(tasks, check_options(config), jobs or default_jobs())
+    if not files:
+        return LintResult()
+    whole = len(paths) == 1 and Path(paths[0]).resolve() == find_root(Path(paths[0]))
+    modules = project_modules(Path(paths[0]), config, files if whole else None)
+    explicit = {Path(path) for path in paths if Path(path).is_file()}
+    tasks = [Task(str(file), modules.name_of(file), explicit=file in explicit) for file in files]
+    results = run(tasks, check_options(config, modules, cache), jobs or default_jobs())
     return _collect(results, config, len(files))
 
 
-def lint_text(text: str, path: str, config: Config) -> LintResult:
+def lint_text(text: str, path: str, config: Config, cache: bool = True) -> LintResult:
     """Lint an editor buffer as if it were the file at `path` (in a worker, as files are)."""
     file = Path(path)
-    module = module_name(file) if file.parent.exists() else None
-    results = run([Task(path, module, text)], check_options(config), jobs=1)
+    modules = project_modules(file.absolute(), config) if file.parent.exists() else None
+    module = modules.name_of(file) if modules is not None else None
+    task = Task(path, module, text, explicit=True)
+    results = run([task], check_options(config, modules, cache), jobs=1)
     return _collect(results, config, 1)
 
 

@@ -100,9 +100,7 @@ class UnitChecker(CoroutineUse, OrmState, cst.CSTVisitor):
         else:
             self.scopes.bind(node.name.value)
             qualname = f"{outer.qualname}.{node.name.value}"
-        endpoint = self.summary.endpoints.get(qualname) or self.project.dependency_label(
-            self.summary.qualified(qualname)
-        )
+        endpoint = self.summary.endpoints.get(qualname)
         class_name = self._class_names[-1]
         params = node.params.posonly_params or node.params.params
         receiver = params[0].name.value if class_name and params else None

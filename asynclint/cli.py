@@ -72,6 +72,7 @@ def _explain(ctx: click.Context, _param: click.Parameter, value: str | None) -> 
 @click.option("--no-config", is_flag=True, help="Ignore configuration files; use the defaults.")
 @click.option("--stdin-filename", metavar="PATH", help="Lint standard input, reporting it as PATH (for editors).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes that parse and check files (default: one per CPU).")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the module-summary cache (.asynclint_cache).")
 @click.option("--explain", metavar="CODE", callback=_explain, expose_value=False, is_eager=True, help="Explain a rule and exit.")
 @click.option("--list-rules", is_flag=True, callback=_list_rules, expose_value=False, is_eager=True, help="List every rule and exit.")
 @click.version_option(__version__, "--version", prog_name="asynclint")
@@ -89,6 +90,7 @@ def command(
     no_config: bool,
     stdin_filename: str | None,
     jobs: int | None,
+    no_cache: bool,
 ) -> None:
     """Find async misuse (blocking calls on the event loop) in PATHS (default: .)."""
     if config_file is not None and no_config:
@@ -107,10 +109,10 @@ def command(
         raise CommandError(str(error)) from None
     source_line = _SourceLines()
     if stdin_filename is not None:
-        result = _lint_stdin(stdin_filename, config, source_line)
+        result = _lint_stdin(stdin_filename, config, source_line, cache=not no_cache)
     else:
         try:
-            result = lint_paths(paths or (".",), config, jobs)
+            result = lint_paths(paths or (".",), config, jobs, cache=not no_cache)
         except MissingPath as missing:
             raise CommandError(f"path does not exist: {missing}") from None
     _report(result, output_format, show_source, statistics, quiet, paths, source_line)
@@ -129,14 +131,14 @@ def _load_config(config_file: Path | None, no_config: bool, first_path: str) -> 
     return load_config(found) if found else Config()
 
 
-def _lint_stdin(path: str, config: Config, source_line: _SourceLines) -> LintResult:
+def _lint_stdin(path: str, config: Config, source_line: _SourceLines, cache: bool) -> LintResult:
     """Standard input decoded as Python decodes a file (coding cookie, BOM), reported as `path`."""
     try:
         text = source.decode(click.get_binary_stream("stdin").read())
     except source.SourceError as error:
         return LintResult(errors=[FileError(path, str(error))], files=1)
     source_line.texts[path] = text
-    return lint_text(text, path, config)
+    return lint_text(text, path, config, cache)
 
 
 def _report(

@@ -106,14 +106,3 @@ def _walk(shown: Path, real: Path, ignores: list[_Ignore]) -> Iterator[Path]:
                 yield from _walk(shown / entry.name, real_child, ignores)
         elif entry.name.endswith(PYTHON_SUFFIXES):
             yield shown / entry.name
-
-
-def module_name(path: Path) -> str | None:
-    """`pkg.sub.mod` for pkg/sub/mod.py, walking up while `__init__.py` files exist."""
-    resolved = path.resolve()
-    parts = [resolved.stem] if resolved.stem != "__init__" else []
-    directory = resolved.parent
-    while (directory / "__init__.py").is_file():
-        parts.insert(0, directory.name)
-        directory = directory.parent
-    return ".".join(parts) or None

@@ -46,13 +46,17 @@ def make_project(options: CheckOptions) -> Project:
 
 
 def check_file(
-    path: str, options: CheckOptions, module: str | None = None, project: Project | None = None
+    path: str,
+    options: CheckOptions,
+    module: str | None = None,
+    project: Project | None = None,
+    explicit: bool = False,
 ) -> FileResult:
     try:
         text = source.read(path)
     except source.SourceError as error:
         return FileResult(path, errors=[FileError(path, str(error))])
-    return check_source(text, path, options, module, project)
+    return check_source(text, path, options, module, project, explicit)
 
 
 def check_source(
@@ -61,23 +65,26 @@ def check_source(
     options: CheckOptions,
     module: str | None = None,
     project: Project | None = None,
+    explicit: bool = False,
 ) -> FileResult:
-    """Findings for one file's text; `module` (dotted name) resolves its relative imports."""
+    """Findings for one file's text; `module` (dotted name) resolves its relative imports.
+
+    A file without async code is not parsed at all (the pre-scan), unless it was named
+    explicitly (`explicit`): then its syntax is still checked (AL001)."""
     result = FileResult(path)
-    if "async" not in text or skips_file(text):
+    if skips_file(text):
+        return result
+    if "async" not in text:
+        if explicit:
+            result.findings.extend(_syntax_errors(text, path))
         return result
     module = module or Path(path).stem or "<module>"
     project = project if project is not None else make_project(options)
     package = _package_of(module, path)
     summary = project.known_summary(text, module)
     if summary is None:
-        try:
-            tree = ast.parse(text, filename=path)
-        except SyntaxError as error:
-            result.findings.append(_syntax_finding(path, error.msg, error.lineno, error.offset))
-            return result
-        except (RecursionError, MemoryError):
-            result.findings.append(_syntax_finding(path, "too deeply nested to parse", 1, 1))
+        tree = _parse(text, path, result)
+        if tree is None:
             return result
         summary = project.summarise_text(text, module, package, tree)
     project.add(summary, path, text)
@@ -92,6 +99,25 @@ def check_source(
             )
     result.findings[:] = [f for f in result.findings if not _suppressed(lines, f)]
     return result
+
+
+def _parse(text: str, path: str, result: FileResult) -> ast.Module | None:
+    """`ast` is the syntax gate: a file it rejects gets AL001 and never reaches libcst."""
+    try:
+        return ast.parse(text, filename=path)
+    except SyntaxError as error:
+        result.findings.append(_syntax_finding(path, error.msg, error.lineno, error.offset))
+    except (RecursionError, MemoryError):
+        result.findings.append(_syntax_finding(path, "too deeply nested to parse", 1, 1))
+    except ValueError as error:  # Python 3.10: NUL bytes
+        result.findings.append(_syntax_finding(path, str(error), 1, 1))
+    return None
+
+
+def _syntax_errors(text: str, path: str) -> list[Finding]:
+    result = FileResult(path)
+    _parse(text, path, result)
+    return result.findings
 
 
 def _check_unit(

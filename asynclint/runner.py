@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Sequence
 
-from asynclint.engine import CheckOptions, check_file, check_source
+from asynclint.engine import CheckOptions, check_file, check_source, make_project
 from asynclint.findings import FileError, FileResult
+from asynclint.index.project import Project
 
 CRASH_MESSAGE = "the parser crashed on this file (e.g. extreme nesting); file skipped"
 # Tasks queued per worker: one being checked and one ready, so a worker never waits for the pipe.
@@ -35,6 +36,8 @@ class Task:
     path: str
     module: str | None = None
     text: str | None = None
+    # Named on the command line (or stdin): its syntax is checked even without async code.
+    explicit: bool = False
 
 
 def default_jobs() -> int:
@@ -43,12 +46,12 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-def check_task(task: Task, options: CheckOptions) -> FileResult:
+def check_task(task: Task, options: CheckOptions, project: Project | None = None) -> FileResult:
     """Check in this process. A bug in a check becomes an error for that file, not a dead run."""
     try:
         if task.text is not None:
-            return check_source(task.text, task.path, options, task.module)
-        return check_file(task.path, options, task.module)
+            return check_source(task.text, task.path, options, task.module, project, task.explicit)
+        return check_file(task.path, options, task.module, project, task.explicit)
     except Exception as error:  # noqa: BLE001 - reported per file, the run goes on
         message = (
             f"internal error while checking this file: {type(error).__name__}: {error} "
@@ -94,9 +97,11 @@ def _serve(connection: Connection, options: CheckOptions) -> None:
     faulthandler.disable()
     # Compiling the user's code warns about *their* code (`"\d"`: SyntaxWarning); not our output.
     warnings.simplefilter("ignore")
+    # One project index per worker: each module is summarised once, whichever file needs it.
+    project = make_project(options)
     try:
         while (task := connection.recv()) is not None:
-            connection.send(check_task(task, options))
+            connection.send(check_task(task, options, project))
     except (EOFError, OSError):
         pass
 

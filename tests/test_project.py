@@ -346,3 +346,58 @@ def test_each_module_is_summarised_once_in_a_300_module_project(tmp_path, monkey
     assert len(findings) == modules - 1
     assert all(f.code == "AL110" for f in findings)
     assert len(calls) == len(set(calls)) <= modules + 1
+
+
+def test_cli_linting_one_file_uses_facts_from_the_rest_of_the_project(project, monkeypatch):
+    from asynclint.api import lint_paths
+    from asynclint.config import Config
+
+    root = project(
+        """
+        @router.get("/items")
+        async def list_items(db: DBDep):
+            return db.query(Author).all()
+        """
+    )
+    (root / "app" / "other.py").write_text("import time\nasync def f():\n    time.sleep(1)\n")
+    monkeypatch.chdir(root)
+    result = lint_paths(["app/routes.py"], Config(root=root), jobs=1)
+    assert [(f.path, f.line, f.code) for f in result.findings] == [("app/routes.py", 15, "AL201")]
+    assert (root / ".asynclint_cache" / ".gitignore").read_text().strip().endswith("*")
+
+
+def test_cached_summaries_give_the_same_findings_and_a_corrupt_entry_is_a_miss(project, monkeypatch):
+    from asynclint.api import lint_paths
+    from asynclint.config import Config
+
+    root = project(
+        """
+        @router.get("/profile/{uid}")
+        async def get_profile(uid: int):
+            return profile(uid)
+        """
+    )
+    monkeypatch.chdir(root)
+    first = lint_paths(["app"], Config(root=root), jobs=1).findings
+    entries = [p for p in (root / ".asynclint_cache").rglob("*") if p.is_file() and p.name != ".gitignore"]
+    assert entries, "summaries are cached"
+    second = lint_paths(["app"], Config(root=root), jobs=1).findings
+    for entry in entries:
+        entry.write_bytes(b"not a pickle")
+    third = lint_paths(["app"], Config(root=root), jobs=1).findings
+    assert first == second == third
+    assert [f.code for f in first] == ["AL110"]
+
+
+def test_an_explicitly_named_file_without_async_code_still_gets_its_syntax_checked(tmp_path, monkeypatch):
+    from asynclint.api import lint_paths
+    from asynclint.config import Config
+
+    (tmp_path / "broken.py").write_text("def f(:\n    pass\n")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "broken.py").write_text("def f(:\n    pass\n")
+    monkeypatch.chdir(tmp_path)
+    named = lint_paths(["broken.py"], Config(root=tmp_path), jobs=1).findings
+    walked = lint_paths(["pkg"], Config(root=tmp_path), jobs=1).findings
+    assert [(f.line, f.code) for f in named] == [(1, "AL001")]
+    assert walked == []

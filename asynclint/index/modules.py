@@ -7,6 +7,7 @@ directory — so flat layouts, `src/` layouts and namespace packages all resolve
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Iterable
 
@@ -23,38 +24,65 @@ def find_root(start: Path) -> Path:
     return directory
 
 
-def package_name(path: Path) -> str:
-    """`pkg.sub.mod` for pkg/sub/mod.py, walking up while `__init__.py` files exist."""
-    resolved = path.resolve()
-    parts = [] if resolved.stem == "__init__" else [resolved.stem]
-    directory = resolved.parent
-    while (directory / "__init__.py").is_file():
-        parts.insert(0, directory.name)
-        directory = directory.parent
-    return ".".join(parts) or resolved.stem
+def package_name(path: Path, packages: set[str] | None = None) -> str:
+    """`pkg.sub.mod` for pkg/sub/mod.py, walking up while the directory is a package.
+
+    `packages` (absolute directories holding an `__init__.py`) saves the file-system checks
+    when the project's file list is known."""
+    absolute = os.path.abspath(path)
+    directory, filename = os.path.split(absolute)
+    stem = filename.rpartition(".")[0] or filename
+    parts = [] if stem == "__init__" else [stem]
+    while (
+        directory in packages
+        if packages is not None
+        else os.path.isfile(os.path.join(directory, "__init__.py"))
+    ):
+        directory, name = os.path.split(directory)
+        parts.insert(0, name)
+    return ".".join(parts) or stem
 
 
-def _dotted(relative: Path) -> str | None:
-    parts = list(relative.with_suffix("").parts)
+def _dotted(parts: list[str]) -> str | None:
     if parts and parts[-1] == "__init__":
-        parts.pop()
+        parts = parts[:-1]
     if not parts or not all(part.isidentifier() for part in parts):
         return None
     return ".".join(parts)
 
 
+class ModuleMap:
+    """Module names → files for a project, and each file's own (package) name."""
+
+    def __init__(self, root: Path, files: Iterable[Path]) -> None:
+        self.root = os.path.abspath(root)
+        files = list(files)
+        self.packages = {
+            os.path.dirname(os.path.abspath(file)) for file in files if file.name == "__init__.py"
+        }
+        claims: dict[str, set[Path]] = {}
+        for file in files:
+            for name in self._names(file):
+                claims.setdefault(name, set()).add(file)
+        # A name two files claim is dropped: unknown beats wrong.
+        self.modules = {name: next(iter(paths)) for name, paths in claims.items() if len(paths) == 1}
+
+    def _names(self, file: Path) -> set[str]:
+        names = {package_name(file, self.packages)}
+        relative = os.path.relpath(os.path.abspath(file), self.root)
+        if not relative.startswith(".."):
+            parts = relative.removesuffix(".py").removesuffix(".pyi").split(os.sep)
+            names.add(_dotted(parts) or "")
+            if "src" in parts[:-1]:
+                names.add(_dotted(parts[parts.index("src") + 1 :]) or "")
+        return names - {""}
+
+    def name_of(self, file: Path) -> str:
+        return package_name(file, self.packages if self._inside(file) else None)
+
+    def _inside(self, file: Path) -> bool:
+        return not os.path.relpath(os.path.abspath(file), self.root).startswith("..")
+
+
 def module_map(root: Path, files: Iterable[Path]) -> dict[str, Path]:
-    """Module names → files. A name two files claim is dropped: unknown beats wrong."""
-    root = root.resolve()
-    claims: dict[str, set[Path]] = {}
-    for file in files:
-        resolved = file.resolve()
-        names = {package_name(resolved)}
-        if resolved.is_relative_to(root):
-            relative = resolved.relative_to(root)
-            names.add(_dotted(relative) or "")
-            if "src" in relative.parts[:-1]:
-                names.add(_dotted(relative.relative_to(*relative.parts[: relative.parts.index("src") + 1])) or "")
-        for name in names - {""}:
-            claims.setdefault(name, set()).add(file)
-    return {name: next(iter(paths)) for name, paths in claims.items() if len(paths) == 1}
+    return ModuleMap(root, files).modules

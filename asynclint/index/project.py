@@ -201,12 +201,6 @@ class Project:
             self._chains[qualified] = result
         return result
 
-    def dependency_label(self, qualified: str) -> str | None:
-        for summary in list(self._summaries.values()):
-            if summary is not None and qualified in summary.dependencies:
-                return f"Depends({qualified.rpartition('.')[2]})"
-        return None
-
 
 def _shown(path: str) -> str:
     """A path for messages: relative to the working directory when it lies below it."""
