@@ -28,7 +28,7 @@ from asynclint.index.project import Project
 from asynclint.index.summary import ModuleSummary, Unit
 
 
-class UnitChecker(CoroutineUse, OrmState, cst.CSTVisitor):
+class UnitChecker(CoroutineUse, OrmState):
     def __init__(
         self,
         summary: ModuleSummary,
@@ -37,7 +37,6 @@ class UnitChecker(CoroutineUse, OrmState, cst.CSTVisitor):
         extra_calls: Mapping[str, Blocking] | None = None,
         extra_offload: frozenset[str] = frozenset(),
     ) -> None:
-        super().__init__()
         self.summary = summary
         self.unit = unit
         self.project = project

@@ -24,6 +24,7 @@ from asynclint.index.project import Project
 from asynclint.index.summary import ModuleSummary, Unit
 from asynclint.rules import RULES_BY_CODE
 from asynclint.suppression import skips_file, suppresses
+from asynclint.walk import walk
 
 _WRAPPER = "if 1:"
 
@@ -137,7 +138,7 @@ def _check_unit(
         line_offset -= 1
     module = cst.parse_module("".join(chunk))
     checker = UnitChecker(summary, unit, project, options.extra_calls, options.extra_offload)
-    module.visit(checker)
+    walk(module, checker)
     if not checker.reports:
         return []
     positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
