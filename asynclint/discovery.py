@@ -28,11 +28,12 @@ class _Ignore:
     base: Path
     spec: pathspec.PathSpec
 
-    def matches(self, path: Path, is_dir: bool) -> bool:
-        try:
-            relative = path.relative_to(self.base).as_posix()
-        except ValueError:
+    def matches(self, path: str, is_dir: bool) -> bool:
+        """`path` is an absolute path string (string work: this runs for every entry)."""
+        prefix = os.path.join(str(self.base), "")
+        if not path.startswith(prefix):
             return False
+        relative = path[len(prefix) :].replace(os.sep, "/")
         return self.spec.match_file(relative + "/" if is_dir else relative)
 
 
@@ -94,15 +95,16 @@ def _walk(shown: Path, real: Path, ignores: list[_Ignore]) -> Iterator[Path]:
     except OSError:
         return
     for entry in entries:
-        real_child = Path(entry.path)
         try:
             is_dir = entry.is_dir()
         except OSError:
             continue
-        if any(ignore.matches(real_child, is_dir) for ignore in ignores):
+        if not is_dir and not entry.name.endswith(PYTHON_SUFFIXES):
+            continue  # cheaper than matching it against the ignore patterns
+        if any(ignore.matches(entry.path, is_dir) for ignore in ignores):
             continue
         if is_dir:
             if not entry.is_symlink():
-                yield from _walk(shown / entry.name, real_child, ignores)
-        elif entry.name.endswith(PYTHON_SUFFIXES):
+                yield from _walk(shown / entry.name, Path(entry.path), ignores)
+        else:
             yield shown / entry.name

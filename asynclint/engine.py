@@ -54,7 +54,10 @@ def check_file(
     explicit: bool = False,
 ) -> FileResult:
     try:
-        text = source.read(path)
+        data = source.read_bytes(path)
+        if not explicit and b"async" not in data and b"\x00" not in data:
+            return FileResult(path)  # the pre-scan, before paying for decoding
+        text = source.decode(data)
     except source.SourceError as error:
         return FileResult(path, errors=[FileError(path, str(error))])
     return check_source(text, path, options, module, project, explicit)

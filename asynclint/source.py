@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import tokenize
@@ -13,9 +14,21 @@ class SourceError(Exception):
     """The file cannot be read as Python source; the message is one line for the user."""
 
 
+def _first_two_lines(data: bytes) -> bytes:
+    end = data.find(b"\n")
+    if end != -1:
+        end = data.find(b"\n", end + 1)
+    return data if end == -1 else data[:end]
+
+
 def decode(data: bytes) -> str:
     if b"\x00" in data:
         raise SourceError("binary file (contains NUL bytes), skipped")
+    if not data.startswith(codecs.BOM_UTF8) and b"coding" not in _first_two_lines(data):
+        try:  # no BOM, no cookie: UTF-8 (the common case, without the tokenizer's detour)
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass  # the slow path below words the error
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as error:  # unknown or conflicting coding cookie
@@ -33,13 +46,16 @@ def decode(data: bytes) -> str:
         raise SourceError(f"cannot decode as {encoding}: {error}") from None
 
 
-def read(path: str) -> str:
+def read_bytes(path: str) -> bytes:
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            return handle.read()
     except OSError as error:
         raise SourceError(f"cannot read: {error.strerror or error}") from None
-    return decode(data)
+
+
+def read(path: str) -> str:
+    return decode(read_bytes(path))
 
 
 def split_lines(text: str) -> list[str]:

@@ -55,9 +55,18 @@ class _Body(ast.NodeVisitor):
         self.package = package
         self.calls: list[CallSite] = []
         self.returned: list[Ref] = []
+        # `self.x = value` in a method: attribute name -> value (None: assigned unknowns)
+        self.self_attrs: dict[str, Ref | None] = {}
 
     def bind(self, target: ast.expr, value: Ref | None = None) -> None:
-        if isinstance(target, ast.Name):
+        if (
+            isinstance(target, ast.Attribute)
+            and isinstance(target.value, ast.Name)
+            and target.value.id == self.refs.receiver
+        ):
+            known = self.self_attrs.get(target.attr, value)
+            self.self_attrs[target.attr] = value if known == value else None
+        elif isinstance(target, ast.Name):
             self.scopes.bind(target.id, Binding(value=value) if value is not None else LOCAL)
         elif isinstance(target, (ast.Tuple, ast.List)):
             for element in target.elts:
@@ -174,8 +183,10 @@ def analyse_function(
     scopes: ScopeStack,
     package: str | None,
     class_name: str | None,
-) -> FunctionFacts:
-    """Facts of one function; `scopes` holds the module bindings (a scope is pushed and popped)."""
+) -> tuple[FunctionFacts, dict[str, Ref | None]]:
+    """Facts of one function, and the `self.x = ...` assignments of a method.
+
+    `scopes` holds the module bindings (a scope is pushed and popped)."""
     refs = AstRefs(scopes)
     scopes.push()
     try:
@@ -196,7 +207,7 @@ def analyse_function(
         for stmt in node.body:
             body.visit(stmt)
         returns = body.returned[0] if body.returned else _declared_return(node.returns, refs)
-        return FunctionFacts(
+        facts = FunctionFacts(
             qualname=qualname,
             line=node.lineno,
             is_async=isinstance(node, ast.AsyncFunctionDef),
@@ -204,6 +215,7 @@ def analyse_function(
             returns=returns,
             decorators=tuple(_decorator_name(decorator) for decorator in node.decorator_list),
         )
+        return facts, body.self_attrs
     finally:
         scopes.pop()
 

@@ -185,43 +185,21 @@ class _Summariser:
     # -- after the module level is known --------------------------------------------------------
     def analyse_functions(self) -> None:
         summary = self.summary
+        attrs: dict[str, Ref | None] = {}
         for node, qualname, class_name in self.pending:
-            summary.functions[qualname] = analyse_function(
+            facts, assigned = analyse_function(
                 node,
                 qualname,
                 self.scopes,
                 summary.package,
                 summary.qualified(class_name) if class_name else None,
             )
-            if class_name is not None:
-                self.self_attributes(node, class_name)
-
-    def self_attributes(self, method: ast.FunctionDef | ast.AsyncFunctionDef, class_name: str) -> None:
-        """Record `self.x = ...` so `self.x.method()` in another method is understood."""
-        positional = [*method.args.posonlyargs, *method.args.args]
-        if not positional:
-            return
-        receiver = positional[0].arg
-        attrs = self.summary.self_attrs
-        for node in ast.walk(method):
-            if isinstance(node, ast.Assign):
-                targets, value = node.targets, self.refs.ref(node.value)
-            elif isinstance(node, ast.AnnAssign):
-                targets = [node.target]
-                value = self.refs.ref(node.value) or self.refs.annotation(node.annotation)
-            else:
-                continue
-            for target in targets:
-                if (
-                    isinstance(target, ast.Attribute)
-                    and isinstance(target.value, ast.Name)
-                    and target.value.id == receiver
-                ):
-                    key = f"{class_name}.{target.attr}"
-                    if key in attrs and attrs[key] != value:
-                        attrs[key] = None  # assigned different things: unknown
-                    else:
-                        attrs[key] = value
+            summary.functions[qualname] = facts
+            for name, value in assigned.items():
+                key = f"{class_name}.{name}"
+                # assigned different things in different methods: unknown
+                attrs[key] = value if attrs.get(key, value) == value else None
+        summary.self_attrs = {key: value for key, value in attrs.items() if value is not None}
 
 
 def summarise(
@@ -231,7 +209,6 @@ def summarise(
     summariser.module_statements(tree.body)
     summariser.analyse_functions()
     summary = summariser.summary
-    summary.self_attrs = {key: value for key, value in summary.self_attrs.items() if value}
     if summary.uses_framework:
         dependencies = endpoints.collect_call_registrations(tree, summary.endpoints, summary.routes)
         for name in dependencies:
