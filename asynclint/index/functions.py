@@ -48,7 +48,25 @@ def _text(node: ast.expr) -> str:
     return "<expr>"
 
 
+# Fields no fact comes from (annotations and decorators are read where needed, not walked).
+_SKIPPED_FIELDS = frozenset({"ctx", "type_comment", "annotation", "returns", "decorator_list", "type_params"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+_HANDLERS: dict[type, object] = {}
+
+
+def _child_fields(node_type: type) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(node_type)
+    if fields is None:
+        fields = _CHILD_FIELDS[node_type] = tuple(
+            name for name in node_type._fields if name not in _SKIPPED_FIELDS
+        )
+    return fields
+
+
 class _Body(ast.NodeVisitor):
+    """A NodeVisitor with cached dispatch: it runs over every function of every summarised
+    module, so the per-node cost of `ast.NodeVisitor` (name building, `iter_fields`) matters."""
+
     def __init__(self, refs: AstRefs, package: str | None) -> None:
         self.refs = refs
         self.scopes = refs.scopes
@@ -57,6 +75,32 @@ class _Body(ast.NodeVisitor):
         self.returned: list[Ref] = []
         # `self.x = value` in a method: attribute name -> value (None: assigned unknowns)
         self.self_attrs: dict[str, Ref | None] = {}
+
+    def visit(self, node: ast.AST) -> None:
+        node_type = type(node)
+        handler = _HANDLERS.get(node_type, _HANDLERS)
+        if handler is _HANDLERS:
+            handler = _HANDLERS[node_type] = getattr(_Body, f"visit_{node_type.__name__}", None)
+        if handler is not None:
+            handler(self, node)  # type: ignore[operator]
+        else:
+            self.generic_visit(node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        for name in _child_fields(type(node)):
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self.visit(item)
+            elif isinstance(value, ast.AST):
+                self.visit(value)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        pass
+
+    def visit_Name(self, node: ast.Name) -> None:
+        pass
 
     def bind(self, target: ast.expr, value: Ref | None = None) -> None:
         if (
