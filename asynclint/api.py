@@ -10,7 +10,7 @@ import pathspec
 
 from asynclint.config import Config
 from asynclint.discovery import discover, pattern_spec
-from asynclint.engine import CheckOptions
+from asynclint.engine import CheckOptions, worth_checking
 from asynclint.findings import FileError, FileResult, Finding, sort_findings
 from asynclint.index.cache import CACHE_DIR_NAME
 from asynclint.index.modules import ModuleMap, find_root
@@ -54,7 +54,12 @@ def lint_paths(
     whole = len(paths) == 1 and Path(paths[0]).resolve() == find_root(Path(paths[0]))
     modules = project_modules(Path(paths[0]), config, files if whole else None)
     explicit = {Path(path) for path in paths if Path(path).is_file()}
-    tasks = [Task(str(file), modules.name_of(file), explicit=file in explicit) for file in files]
+    # The pre-scan runs here, so files without async code never cost a round trip to a worker.
+    tasks = [
+        Task(str(file), modules.name_of(file), explicit=file in explicit)
+        for file in files
+        if worth_checking(str(file), file in explicit)
+    ]
     results = run(tasks, check_options(config, modules, cache), jobs or default_jobs())
     return _collect(results, config, len(files))
 

@@ -46,6 +46,17 @@ def make_project(options: CheckOptions) -> Project:
     return Project(options.modules, cache, options.extra_calls)
 
 
+def worth_checking(path: str, explicit: bool = False) -> bool:
+    """The pre-scan: can this file hold a finding (or an error to report)? Cheap: bytes only."""
+    if explicit:
+        return True
+    try:
+        data = source.read_bytes(path)
+    except source.SourceError:
+        return True  # let the check report why it cannot be read
+    return b"async" in data or b"\x00" in data
+
+
 def check_file(
     path: str,
     options: CheckOptions,
@@ -54,10 +65,7 @@ def check_file(
     explicit: bool = False,
 ) -> FileResult:
     try:
-        data = source.read_bytes(path)
-        if not explicit and b"async" not in data and b"\x00" not in data:
-            return FileResult(path)  # the pre-scan, before paying for decoding
-        text = source.decode(data)
+        text = source.read(path)
     except source.SourceError as error:
         return FileResult(path, errors=[FileError(path, str(error))])
     return check_source(text, path, options, module, project, explicit)
