@@ -6,6 +6,7 @@ configuration or internal error. User mistakes get one line on stderr, never a t
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections import Counter
@@ -217,6 +218,9 @@ class _SourceLines:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point: turns unexpected exceptions into exit code 2, one line."""
+    # Syntax trees are large and acyclic: the default collector thresholds make the cyclic GC
+    # scan them over and over for nothing (about 13% of a run on Django). Workers inherit this.
+    gc.set_threshold(50_000, 20, 20)
     try:
         command.main(args=argv, prog_name="asynclint", standalone_mode=True)
     except SystemExit:
