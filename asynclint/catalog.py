@@ -49,6 +49,9 @@ SHELL = Blocking(
     "use `await asyncio.create_subprocess_shell({args})` (or `await anyio.run_process(...)`)",
 )
 SQLITE = Blocking("AL105", "use aiosqlite: `async with aiosqlite.connect({args}) as db:`")
+SQLITE_CONNECTION = Blocking(
+    "AL105", "use aiosqlite (`async with aiosqlite.connect(...) as db: await db.{method}(...)`)"
+)
 POSTGRES = Blocking(
     "AL105",
     "use asyncpg (`await asyncpg.connect(...)`) or psycopg 3's "
@@ -229,8 +232,8 @@ ANY_METHOD: dict[str, tuple[Blocking, frozenset[str]]] = {
         frozenset({"get_paginator", "get_waiter", "can_paginate", "generate_presigned_url",
                    "generate_presigned_post", "close"}),
     ),
-    "sqlite3.Connection": (SQLITE, frozenset({"close"})),
-    "sqlite3.Cursor": (SQLITE, frozenset({"close"})),
+    "sqlite3.Connection": (SQLITE_CONNECTION, frozenset({"close"})),
+    "sqlite3.Cursor": (SQLITE_CONNECTION, frozenset({"close"})),
 }
 
 # Kinds that block when used as a synchronous context manager (`with lock:`).

@@ -27,6 +27,12 @@ from asynclint.checks.orm_state import OrmState
 from asynclint.index.project import Project
 from asynclint.index.summary import ModuleSummary, Unit
 
+# Findings a sync `def` endpoint fixes (FastAPI runs it in its threadpool). Not AL108: a second
+# event loop in a worker thread would not share the app's loop-bound resources.
+_THREADPOOL_FIXES = frozenset(
+    {"AL100", "AL101", "AL102", "AL103", "AL104", "AL105", "AL106", "AL107", "AL109", "AL110", "AL201"}
+)
+
 
 class UnitChecker(CoroutineUse, OrmState):
     def __init__(
@@ -128,7 +134,7 @@ class UnitChecker(CoroutineUse, OrmState):
             name = original_node.name.value
             hint = f"; or declare `{name}` with `def` so FastAPI runs it in the threadpool"
             for report in frame.reports:
-                if report.code.startswith("AL1") or report.code == "AL201":
+                if report.code in _THREADPOOL_FIXES:
                     report.suggestion += hint
         self.reports.extend(frame.reports)
 
@@ -273,7 +279,9 @@ class UnitChecker(CoroutineUse, OrmState):
         if not self.on_loop:
             return
         func_text = source(node.func)
-        if info.blocking is not None:
+        if info.blocking is not None and self._receiver_blocks(node):
+            pass  # `conn.execute(...).fetchone()`: the inner call is the one reported
+        elif info.blocking is not None:
             self._report_blocking(node, info, func_text, args_text(node.args))
         elif info.sync_db is not None and not frame.reported_sync_db:
             frame.reported_sync_db = True
@@ -283,6 +291,13 @@ class UnitChecker(CoroutineUse, OrmState):
             if chain:
                 self._report_transitive(node, info, func_text, chain)
         self._track_session(node, info)
+
+    def _receiver_blocks(self, node: cst.Call) -> bool:
+        func = node.func
+        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)):
+            return False
+        inner = self.refs.ref(func.value.func)
+        return inner is not None and classify(inner, self.project, self.extra_calls).blocking is not None
 
     def _note_offload(self, node: cst.Call, wrapper: str) -> None:
         for arg in node.args:

@@ -12,6 +12,7 @@ from asynclint.analysis import orm
 from asynclint.analysis.kinds import canonical
 from asynclint.analysis.names import ScopeStack
 from asynclint.analysis.values import (
+    PASSTHROUGH,
     Annotated,
     Attr,
     Await,
@@ -91,6 +92,8 @@ class CstRefs:
         func = self.ref(node.func)
         if func is None:
             return None
+        if isinstance(func, Name) and func.qualified in PASSTHROUGH and node.args:
+            return self.ref(node.args[0].value)  # `closing(sqlite3.connect(p))` is the connection
         keywords = []
         positional = []
         for arg in node.args:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 
 from asynclint.index.ast_refs import dotted
+
 ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "trace", "api_route", "route", "websocket"}
 )

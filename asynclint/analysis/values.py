@@ -96,6 +96,8 @@ class Env(Protocol):
 
 
 _MAX_DEPTH = 24
+# Wrappers whose result is (or yields, in `with`) their first argument.
+PASSTHROUGH = frozenset({"contextlib.closing", "contextlib.nullcontext"})
 
 
 def evaluate(ref: Ref | None, env: Env, depth: int = 0) -> Kind | None:

@@ -8,6 +8,7 @@ from asynclint.analysis import orm
 from asynclint.analysis.kinds import canonical
 from asynclint.analysis.names import ScopeStack
 from asynclint.analysis.values import (
+    PASSTHROUGH,
     Annotated,
     Attr,
     Await,
@@ -82,6 +83,8 @@ class AstRefs:
         func = self.ref(node.func)
         if func is None:
             return None
+        if isinstance(func, Name) and func.qualified in PASSTHROUGH and node.args:
+            return self.ref(node.args[0])  # `closing(sqlite3.connect(p))` is the connection
         keywords = []
         for keyword in node.keywords:
             if keyword.arg is None:

@@ -14,7 +14,13 @@ import re
 from dataclasses import dataclass, field
 
 from asynclint.analysis import endpoints
-from asynclint.analysis.names import AMBIGUOUS, LOCAL, Binding, ScopeStack, import_target
+from asynclint.analysis.names import (
+    AMBIGUOUS,
+    LOCAL,
+    Binding,
+    ScopeStack,
+    import_target,
+)
 from asynclint.analysis.values import Ref
 from asynclint.index.ast_refs import AstRefs
 from asynclint.index.functions import FunctionFacts, analyse_function

@@ -318,6 +318,9 @@ class BlockingDbDriver(Rule):
         "import redis\nasync def f():\n    r = redis.Redis()\n    return r.get('k')  # expect: AL105\n",
         "from pymongo import MongoClient\nasync def f():\n    client = MongoClient()\n"
         "    return client.app.users.find_one({})  # expect: AL105\n",
+        "import sqlite3\nfrom contextlib import closing\nasync def f(p):\n"
+        "    with closing(sqlite3.connect(p)) as conn:  # expect: AL105\n"
+        "        return conn.execute('select 1').fetchone()  # expect: AL105\n",
     )
 
 
