@@ -1,0 +1,115 @@
+"""Where a session comes from decides what it is: each source of a kind, pinned by a snippet."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from asynclint.engine import CheckOptions, check_source
+
+SYNC = """
+    from fastapi import Depends, Security
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.orm import Session, scoped_session, sessionmaker
+    engine = create_engine("sqlite://")
+    SessionLocal = sessionmaker(bind=engine)
+    db_session = scoped_session(SessionLocal)
+    def get_db():
+        with SessionLocal() as db:
+            yield db
+"""
+ASYNC = """
+    from sqlalchemy import select
+    from sqlalchemy.ext.asyncio import (
+        AsyncSession, async_scoped_session, async_sessionmaker, create_async_engine,
+    )
+    from sqlalchemy.orm import sessionmaker
+    aengine = create_async_engine("sqlite+aiosqlite://")
+    AsyncLocal = async_sessionmaker(aengine)
+    OldStyle = sessionmaker(aengine, class_=AsyncSession)
+    scoped = async_scoped_session(AsyncLocal, scopefunc=lambda: 0)
+"""
+
+
+def found(setup: str, body: str) -> list[str]:
+    text = textwrap.dedent(setup) + textwrap.dedent(body)
+    result = check_source(text, "app.py", CheckOptions())
+    assert result.errors == []
+    return [finding.code for finding in result.findings]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "async def f():\n    db_session.query(1).all()\n",
+        "async def f():\n    db = db_session()\n    db.execute(text('x'))\n",
+        "async def f():\n    with SessionLocal.begin() as db:\n        db.execute(text('x'))\n",
+        "async def f():\n    db = Session(engine)\n    db.commit()\n",
+        "async def f(db=Security(get_db)):\n    db.commit()\n",
+        "async def f(db: 'Session'):\n    db.commit()\n",
+        "async def f():\n    with engine.begin() as conn:\n        conn.execute(text('x'))\n",
+        "from typing import Optional\nasync def f(db: Optional[Session] = None):\n    db.commit()\n",
+        "async def f(db: Session | None = None):\n    db.commit()\n",
+        "import sqlmodel\nasync def f(db: sqlmodel.Session):\n    db.exec(1)\n    db.commit()\n",
+    ],
+    ids=["scoped-proxy", "scoped-call", "sessionmaker-begin", "Session(engine)", "Security",
+         "string-annotation", "engine-begin", "Optional", "union-none", "sqlmodel"],
+)
+def test_sync_session_sources_are_recognised(body):
+    assert found(SYNC, body) == ["AL201"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "async def f():\n    async with AsyncLocal() as s:\n        await s.commit()\n",
+        "async def f():\n    async with OldStyle() as s:\n        await s.commit()\n",
+        "async def f():\n    s = AsyncSession(aengine)\n    await s.commit()\n",
+        "async def f():\n    await scoped.commit()\n",
+        "async def f():\n    async with aengine.begin() as conn:\n        await conn.execute(select(1))\n",
+        "async def f():\n    async with AsyncLocal() as s:\n"
+        "        result = await s.stream(select(1))\n        return await result.all()\n",
+        "from sqlmodel.ext.asyncio.session import AsyncSession as SMAsync\n"
+        "async def f(s: SMAsync):\n    await s.commit()\n",
+    ],
+    ids=["async_sessionmaker", "class_=AsyncSession", "AsyncSession(engine)", "async-scoped",
+         "async-engine-begin", "stream", "sqlmodel-async"],
+)
+def test_async_sources_awaited_correctly_are_silent(body):
+    assert found(ASYNC, body) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ("async def f():\n    async with OldStyle() as s:\n        s.commit()\n", "AL202"),
+        ("async def f():\n    scoped.commit()\n", "AL202"),
+        ("async def f():\n    async with AsyncLocal() as s:\n"
+         "        result = await s.stream(select(1))\n        return result.all()\n", "AL202"),
+        ("async def f():\n    async with AsyncLocal() as s:\n"
+         "        result = await s.stream(select(1))\n        return await result.scalars()\n", "AL203"),
+        ("import asyncio\nasync def f(s: AsyncSession):\n    await asyncio.shield(s.commit())\n", None),
+        ("import anyio\nasync def f(s: AsyncSession):\n    async with anyio.create_task_group() as tg:\n"
+         "        tg.start_soon(s.commit)\n", None),
+    ],
+    ids=["class_=AsyncSession", "async-scoped", "stream-unawaited", "stream-await-sync", "shield",
+         "start_soon"],
+)
+def test_async_sources_misused(body, code):
+    assert found(ASYNC, body) == ([code] if code else [])
+
+
+def test_text_inside_docstrings_and_comments_is_not_code():
+    body = '''
+        async def f():
+            """Never call time.sleep(1) or requests.get(url) here."""
+            # time.sleep(1)
+            return "open('x')"
+    '''
+    assert found("import time, requests\n", body) == []
+
+
+def test_unknown_session_stays_silent():
+    body = "async def f(db):\n    db.query(1)\n    db.commit()\n"
+    assert found("from external import thing\n", body) == []
