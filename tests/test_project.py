@@ -401,3 +401,22 @@ def test_an_explicitly_named_file_without_async_code_still_gets_its_syntax_check
     walked = lint_paths(["pkg"], Config(root=tmp_path), jobs=1).findings
     assert [(f.line, f.code) for f in named] == [(1, "AL001")]
     assert walked == []
+
+
+def test_a_helper_chain_deeper_than_the_recursion_limit_is_followed(tmp_path):
+    """Checked first, the last module's chain runs 1,500 modules deep (Python's limit is 1,000)."""
+    depth = 1500
+    files = {"app/m0.py": "import time\ndef helper0():\n    time.sleep(1)\n"}
+    for index in range(1, depth):
+        files[f"app/m{index}.py"] = (
+            f"from app.m{index - 1} import helper{index - 1}\n"
+            f"def helper{index}():\n    return helper{index - 1}()\n"
+        )
+    files["app/route.py"] = (
+        f"from app.m{depth - 1} import helper{depth - 1}\n"
+        f"async def route():\n    return helper{depth - 1}()\n"
+    )
+    write_project(tmp_path, files)
+    [finding] = lint(tmp_path, "app/route.py")
+    assert finding.code == "AL110"
+    assert "time.sleep()" in finding.message

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Mapping
 
 from asynclint import source
-from asynclint.analysis.calls import classify
+from asynclint.analysis.calls import CallInfo, classify
 from asynclint.analysis.decorators import ASYNC_TRANSPARENT, SYNC_TRANSPARENT, keeps
 from asynclint.analysis.values import Ref
 from asynclint.catalog import Blocking
 from asynclint.index.cache import SummaryCache, digest
-from asynclint.index.functions import FunctionFacts
+from asynclint.index.functions import CallSite, FunctionFacts
 from asynclint.index.models import ModelFacts
 from asynclint.index.summary import ModuleSummary, summarise
 
@@ -168,38 +168,85 @@ class Project:
 
     # -- blocking facts -------------------------------------------------------------------------
     def blocking_chain(self, qualified: str) -> tuple[Link, ...] | None:
-        """How a sync project function blocks: the calls from it to the blocking call."""
-        return self._chain(qualified, set())
+        """How a sync project function blocks: the calls from it to the blocking call.
 
-    def _chain(self, qualified: str, visiting: set[str]) -> tuple[Link, ...] | None:
+        A depth-first search over the call graph with an explicit stack (helper chains can be
+        thousands of modules deep in generated code; recursion would hit Python's limit)."""
         if qualified in self._chains:
             return self._chains[qualified]
+        start = self._expand(qualified)
+        if start is None:
+            return None
+        stack = [start]
+        visiting = {qualified}
+        answer: tuple[Link, ...] | None = None
+        while stack:
+            frame = stack[-1]
+            if answer is not None and frame.waiting is not None:
+                site, info = frame.waiting
+                frame.result = (Link(info.display, frame.path, site.line), *answer)
+            answer = None
+            frame.waiting = None
+            if frame.result is None:
+                callee = frame.next_callee(visiting)
+                if callee is not None:
+                    known = self._chains.get(callee[1].project or "", _UNKNOWN)
+                    if known is not _UNKNOWN:
+                        if known:
+                            frame.result = (Link(callee[1].display, frame.path, callee[0].line), *known)
+                        continue
+                    child = self._expand(callee[1].project or "")
+                    if child is not None:
+                        frame.waiting = callee
+                        visiting.add(child.qualified)
+                        stack.append(child)
+                    continue
+            stack.pop()
+            visiting.discard(frame.qualified)
+            if frame.result is not None or not stack:
+                # A negative answer found while a caller is still open may depend on that
+                # caller (a cycle); only memoise it once the outermost query is done.
+                self._chains[frame.qualified] = frame.result
+            answer = frame.result
+        return self._chains.get(qualified)
+
+    def _expand(self, qualified: str) -> _Search | None:
+        """A search frame for a sync project function: its call sites, classified."""
         found = self._follow(qualified)
         facts = found[0].functions.get(found[1]) if found else None
         if facts is None or facts.is_async or not keeps(facts.decorators, SYNC_TRANSPARENT):
             return None
-        visiting.add(qualified)
-        path = self.path_of(found[0].module)
-        result: tuple[Link, ...] | None = None
+        path = _shown(self.path_of(found[0].module))
         infos = [(site, classify(site.func, self, self.extra_calls, site.is_with)) for site in facts.calls]
+        frame = _Search(qualified, path, infos)
         for site, info in infos:
             if (info.blocking is not None and info.blocking.transitive) or info.sync_db is not None:
-                result = (Link(info.display, _shown(path), site.line),)
+                frame.result = (Link(info.display, path, site.line),)
                 break
-        if result is None:
-            for site, info in infos:
-                if info.project is None or info.project in visiting:
-                    continue
-                deeper = self._chain(info.project, visiting)
-                if deeper:
-                    result = (Link(info.display, _shown(path), site.line), *deeper)
-                    break
-        visiting.discard(qualified)
-        if result is not None or not visiting:
-            # A negative answer found while a caller is still open may depend on that caller
-            # (a cycle); only memoise it once the outermost query is done.
-            self._chains[qualified] = result
-        return result
+        return frame
+
+
+_UNKNOWN = object()
+
+
+class _Search:
+    """One function on the blocking-chain search stack."""
+
+    def __init__(self, qualified: str, path: str, infos: list[tuple[CallSite, CallInfo]]) -> None:
+        self.qualified = qualified
+        self.path = path
+        self.callees = [(site, info) for site, info in infos if info.project is not None]
+        self.position = 0
+        self.result: tuple[Link, ...] | None = None
+        self.waiting: tuple[CallSite, CallInfo] | None = None
+
+    def next_callee(self, visiting: set[str]) -> tuple[CallSite, CallInfo] | None:
+        while self.position < len(self.callees):
+            callee = self.callees[self.position]
+            self.position += 1
+            if callee[1].project not in visiting:
+                return callee
+        return None
 
 
 def _shown(path: str) -> str:
