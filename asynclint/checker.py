@@ -28,9 +28,10 @@ from asynclint.index.project import Project
 from asynclint.index.summary import ModuleSummary, Unit
 
 # Findings a sync `def` endpoint fixes (FastAPI runs it in its threadpool). Not AL108: a second
-# event loop in a worker thread would not share the app's loop-bound resources.
+# event loop in a worker thread would not share the app's loop-bound resources; not AL201,
+# whose own suggestion already leads with it.
 _THREADPOOL_FIXES = frozenset(
-    {"AL100", "AL101", "AL102", "AL103", "AL104", "AL105", "AL106", "AL107", "AL109", "AL110", "AL201"}
+    {"AL100", "AL101", "AL102", "AL103", "AL104", "AL105", "AL106", "AL107", "AL109", "AL110"}
 )
 
 
