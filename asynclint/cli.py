@@ -15,7 +15,7 @@ from typing import IO, Any, Sequence
 
 import click
 
-from asynclint import __version__, source
+from asynclint import __version__, endpoint_map, source
 from asynclint.api import LintResult, lint_paths, lint_text
 from asynclint.config import Config, ConfigError, find_config, load_config
 from asynclint.discovery import MissingPath
@@ -74,6 +74,7 @@ def _explain(ctx: click.Context, _param: click.Parameter, value: str | None) -> 
 @click.option("--stdin-filename", metavar="PATH", help="Lint standard input, reporting it as PATH (for editors).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes that parse and check files (default: one per CPU).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the module-summary cache (.asynclint_cache).")
+@click.option("--endpoints", is_flag=True, help="List every route and dependency of PATHS: where FastAPI runs it (event loop or threadpool) and its findings; exit 0.")
 @click.option("--explain", metavar="CODE", callback=_explain, expose_value=False, is_eager=True, help="Explain a rule and exit.")
 @click.option("--list-rules", is_flag=True, callback=_list_rules, expose_value=False, is_eager=True, help="List every rule and exit.")
 @click.version_option(__version__, "--version", prog_name="asynclint")
@@ -92,10 +93,15 @@ def command(
     stdin_filename: str | None,
     jobs: int | None,
     no_cache: bool,
+    endpoints: bool,
 ) -> None:
     """Find async misuse (blocking calls on the event loop) in PATHS (default: .)."""
     if config_file is not None and no_config:
         raise CommandError("--config and --no-config cannot be used together")
+    if endpoints and stdin_filename is not None:
+        raise CommandError("--endpoints reads PATHS: it cannot be used with --stdin-filename")
+    if endpoints and output_format not in ("text", "json"):
+        raise CommandError("--endpoints prints --format text or json")
     if stdin_filename is not None and paths and paths != ("-",):
         raise CommandError("--stdin-filename reads standard input: give no PATHS")
     try:
@@ -108,6 +114,12 @@ def command(
         )
     except ConfigError as error:
         raise CommandError(str(error)) from None
+    if endpoints:
+        try:
+            endpoint_map.run(paths or (".",), config, output_format, jobs, not no_cache, quiet)
+        except MissingPath as missing:
+            raise CommandError(f"path does not exist: {missing}") from None
+        sys.exit(EXIT_CLEAN)
     source_line = _SourceLines()
     if stdin_filename is not None:
         result = _lint_stdin(stdin_filename, config, source_line, cache=not no_cache)
