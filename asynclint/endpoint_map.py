@@ -219,7 +219,7 @@ def _target(project: Project, summary: ModuleSummary | None, name: str) -> _Targ
     module imports) by its qualified name, following imports and re-exports."""
     if summary is None or name not in summary.functions:
         # The project index's own name resolution; made public it would be a one-word change.
-        found = project._follow(summary.qualified(name) if summary else name)
+        found = project.follow(summary.qualified(name) if summary else name)
         if found is None:
             return None
         summary, name = found

@@ -23,9 +23,18 @@ def digest(text: str, module: str) -> str:
     return hashlib.blake2b(f"{module}\0{text}".encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
 
 
+def _code_digest() -> str:
+    """Identifies this asynclint's code: a summary pickled by other code is never read back."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.blake2b(__version__.encode(), digest_size=8)
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 class SummaryCache:
     def __init__(self, directory: Path) -> None:
-        self.directory = directory / f"v{__version__}"
+        self.directory = directory / f"v{__version__}-{_code_digest()}"
         self._ready = False
 
     def get(self, key: str) -> ModuleSummary | None:

@@ -109,7 +109,7 @@ class Project:
             rest.append(tail)
         return None
 
-    def _follow(self, qualified: str) -> tuple[ModuleSummary, str] | None:
+    def follow(self, qualified: str) -> tuple[ModuleSummary, str] | None:
         """Locate a name, following re-exports (`from .db import SessionLocal` in __init__)."""
         for _ in range(_MAX_REEXPORTS):
             found = self.locate(qualified)
@@ -129,7 +129,7 @@ class Project:
 
     # -- Env ------------------------------------------------------------------------------------
     def module_value(self, qualified: str) -> Ref | None:
-        found = self._follow(qualified)
+        found = self.follow(qualified)
         if found is None:
             return None
         summary, local = found
@@ -139,7 +139,7 @@ class Project:
         return binding.value if binding is not None else None
 
     def function(self, qualified: str) -> FunctionFacts | None:
-        found = self._follow(qualified)
+        found = self.follow(qualified)
         return found[0].functions.get(found[1]) if found else None
 
     def has_function(self, qualified: str) -> bool:
@@ -155,15 +155,15 @@ class Project:
         return facts is not None and facts.is_async and keeps(facts.decorators, ASYNC_TRANSPARENT)
 
     def is_class(self, qualified: str) -> bool:
-        found = self._follow(qualified)
+        found = self.follow(qualified)
         return found is not None and found[1] in found[0].classes
 
     def self_attr(self, class_name: str, name: str) -> Ref | None:
-        found = self._follow(class_name)
+        found = self.follow(class_name)
         return found[0].self_attrs.get(f"{found[1]}.{name}") if found else None
 
     def model(self, qualified: str) -> ModelFacts | None:
-        found = self._follow(qualified)
+        found = self.follow(qualified)
         return found[0].models.get(found[1]) if found else None
 
     # -- blocking facts -------------------------------------------------------------------------
@@ -212,7 +212,7 @@ class Project:
 
     def _expand(self, qualified: str) -> _Search | None:
         """A search frame for a sync project function: its call sites, classified."""
-        found = self._follow(qualified)
+        found = self.follow(qualified)
         facts = found[0].functions.get(found[1]) if found else None
         if facts is None or facts.is_async or not keeps(facts.decorators, SYNC_TRANSPARENT):
             return None
