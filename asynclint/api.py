@@ -42,13 +42,17 @@ def project_modules(start: Path, config: Config, files: list[Path] | None = None
 
 
 def lint_paths(
-    paths: Iterable[str], config: Config, jobs: int | None = None, cache: bool = True
+    paths: Iterable[str],
+    config: Config,
+    jobs: int | None = None,
+    cache: bool = True,
+    force_exclude: bool = False,
 ) -> LintResult:
     """Lint files and directories with the whole project's facts; report only these paths.
 
     Raises discovery.MissingPath for a path that does not exist."""
     paths = list(paths)
-    files = discover(paths, config)
+    files = discover(paths, config, force_exclude)
     if not files:
         return LintResult()
     whole = len(paths) == 1 and Path(paths[0]).resolve() == find_root(Path(paths[0]))

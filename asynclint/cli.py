@@ -74,6 +74,7 @@ def _explain(ctx: click.Context, _param: click.Parameter, value: str | None) -> 
 @click.option("--stdin-filename", metavar="PATH", help="Lint standard input, reporting it as PATH (for editors).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes that parse and check files (default: one per CPU).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the module-summary cache (.asynclint_cache).")
+@click.option("--force-exclude", is_flag=True, help="Apply the excludes to files named on the command line too (for pre-commit).")
 @click.option("--endpoints", is_flag=True, help="List every route and dependency of PATHS: where FastAPI runs it (event loop or threadpool) and its findings; exit 0.")
 @click.option("--explain", metavar="CODE", callback=_explain, expose_value=False, is_eager=True, help="Explain a rule and exit.")
 @click.option("--list-rules", is_flag=True, callback=_list_rules, expose_value=False, is_eager=True, help="List every rule and exit.")
@@ -93,6 +94,7 @@ def command(
     stdin_filename: str | None,
     jobs: int | None,
     no_cache: bool,
+    force_exclude: bool,
     endpoints: bool,
 ) -> None:
     """Find async misuse (blocking calls on the event loop) in PATHS (default: .)."""
@@ -125,7 +127,9 @@ def command(
         result = _lint_stdin(stdin_filename, config, source_line, cache=not no_cache)
     else:
         try:
-            result = lint_paths(paths or (".",), config, jobs, cache=not no_cache)
+            result = lint_paths(
+                paths or (".",), config, jobs, cache=not no_cache, force_exclude=force_exclude
+            )
         except MissingPath as missing:
             raise CommandError(f"path does not exist: {missing}") from None
     _report(result, output_format, show_source, statistics, quiet, paths, source_line)

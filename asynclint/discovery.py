@@ -65,8 +65,11 @@ def _ancestor_gitignores(directory: Path) -> list[_Ignore]:
     return found
 
 
-def discover(paths: Iterable[str], config: Config) -> list[Path]:
-    """Python files under `paths`, sorted, without duplicates. Raises MissingPath."""
+def discover(paths: Iterable[str], config: Config, force_exclude: bool = False) -> list[Path]:
+    """Python files under `paths`, sorted, without duplicates. Raises MissingPath.
+
+    `force_exclude` applies the excludes to files named explicitly too (pre-commit names every
+    changed file, excluded or not)."""
     exclude_spec = pattern_spec((*config.exclude, *config.extend_exclude))
     found: dict[Path, None] = {}
     for raw in paths:
@@ -80,9 +83,21 @@ def discover(paths: Iterable[str], config: Config) -> list[Path]:
             ignores = [_Ignore(anchor, exclude_spec), *_ancestor_gitignores(start)]
             for file in _walk(path, start, ignores):
                 found.setdefault(file, None)
-        else:
+        elif not (force_exclude and _excluded_file(path, config.root, exclude_spec)):
             found.setdefault(path, None)
     return sorted(found, key=lambda p: p.as_posix())
+
+
+def _excluded_file(path: Path, root: Path, spec: pathspec.PathSpec) -> bool:
+    """An explicitly named file matched by an exclude pattern, itself or a directory above it."""
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root):
+        return False
+    parts = resolved.relative_to(root).parts
+    return any(
+        spec.match_file("/".join(parts[: index + 1]) + ("" if index == len(parts) - 1 else "/"))
+        for index in range(len(parts))
+    )
 
 
 def _walk(shown: Path, real: Path, ignores: list[_Ignore]) -> Iterator[Path]:

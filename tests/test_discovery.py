@@ -149,3 +149,17 @@ def test_missing_path_exits_2_with_one_line() -> None:
 def test_missing_path_raises_from_the_library() -> None:
     with pytest.raises(MissingPath):
         found("missing")
+
+
+def test_force_exclude_applies_excludes_to_explicitly_named_files(tmp_path, monkeypatch):
+    from asynclint.config import Config
+    from asynclint.discovery import discover
+
+    (tmp_path / "migrations").mkdir()
+    (tmp_path / "migrations" / "m1.py").write_text("x = 1\n")
+    (tmp_path / "app.py").write_text("x = 1\n")
+    config = Config(extend_exclude=("migrations/",), root=tmp_path)
+    monkeypatch.chdir(tmp_path)
+    named = ["migrations/m1.py", "app.py"]
+    assert [p.as_posix() for p in discover(named, config)] == ["app.py", "migrations/m1.py"]
+    assert [p.as_posix() for p in discover(named, config, force_exclude=True)] == ["app.py"]

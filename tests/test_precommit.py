@@ -99,7 +99,7 @@ def repo(tmp_path, precommit_home) -> Repo:
     repo.env["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])
     )
-    entry = f"{shlex.quote(sys.executable)} -m asynclint"
+    entry = f"{shlex.quote(sys.executable)} -m asynclint --force-exclude"
     repo.configure({"repo": "local", "hooks": [{**_hook(), "entry": entry, "language": "system"}]})
     return repo
 
@@ -112,7 +112,7 @@ def test_manifest_is_valid_for_pre_commit(repo):
 def test_manifest_declares_the_asynclint_hook():
     hook = _hook()
     assert hook["id"] == "asynclint"
-    assert hook["entry"] == "asynclint"
+    assert hook["entry"] == "asynclint --force-exclude"
     assert hook["language"] == "python"
     assert hook["types"] == ["python"]
     assert hook["require_serial"] is True
@@ -155,6 +155,15 @@ def test_only_the_files_pre_commit_passes_are_reported(repo):
     everything = repo.precommit("run", "--all-files")
     assert everything.returncode == 1
     assert "legacy.py:5:5: AL101" in everything.stdout
+
+
+def test_files_excluded_in_the_config_are_skipped_though_pre_commit_names_them(repo):
+    repo.write("pyproject.toml", '[tool.asynclint]\nextend-exclude = ["migrations/"]\n')
+    repo.write("migrations/0001.py", BLOCKING)
+    repo.git("add", "pyproject.toml", "migrations/0001.py")
+    done = repo.precommit("run", "--files", "migrations/0001.py")
+    assert done.returncode == 0, done.stdout
+    assert "AL101" not in done.stdout
 
 
 def test_hook_skips_files_that_are_not_python(repo):
