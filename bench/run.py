@@ -409,7 +409,8 @@ def _asynclint_env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
 
 
-ASYNCLINT_ARGS = ["-m", "asynclint", "--format", "json", "--exit-zero", "--no-config"]
+# --no-cache: the figures are for a cold run (no summaries from an earlier run).
+ASYNCLINT_ARGS = ["-m", "asynclint", "--format", "json", "--exit-zero", "--no-config", "--no-cache"]
 
 
 def _asynclint_invocation(tree: SourceTree) -> Invocation:
