@@ -48,7 +48,7 @@ class CoroutineUse:
             frame.pending.pop(node.value, None)
 
     # -- coroutine rules ------------------------------------------------------------------------
-    def _coroutine_of(self, node: cst.Call, info: CallInfo) -> str | None:
+    def _coroutine_of(self, info: CallInfo) -> str | None:
         """'orm' for an AsyncSession/AsyncResult coroutine method, 'coroutine' for a coroutine
         function, 'task' for create_task/ensure_future, else None."""
         qualified = canonical(info.qualified) if info.qualified else None
@@ -67,7 +67,7 @@ class CoroutineUse:
         return None
 
     def _check_coroutine_use(self, node: cst.Call, info: CallInfo) -> None:
-        what = self._coroutine_of(node, info)
+        what = self._coroutine_of(info)
         if what is None:
             return
         role = self._roles.get(id(node))
@@ -90,7 +90,7 @@ class CoroutineUse:
             self._report_unawaited(frame, node, info, text, "; it is returned un-awaited")
 
     def _report_unawaited(self, frame: Frame, node: cst.Call, info: CallInfo, text: str, detail: str) -> None:
-        code = "AL202" if self._coroutine_of(node, info) == "orm" else "AL301"
+        code = "AL202" if self._coroutine_of(info) == "orm" else "AL301"
         call = source(node)
         short = call if len(call) <= MAX_ARGS_TEXT else f"{text}(...)"
         role = self._roles.get(id(node))

@@ -57,7 +57,6 @@ class Report:
     endpoint: str | None
 
 
-
 def where(frame: Frame) -> str:
     kind = "async " if frame.is_async else ""
     if frame.endpoint is None:
