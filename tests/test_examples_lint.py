@@ -1,18 +1,23 @@
 """asynclint on the example apps: the twin's findings are exactly its markers, the reference is clean.
 
-examples/blocking_app marks every line asynclint must report with `# expect: AL1xx` (one code per
+examples/blocking_app marks every line asynclint must report with `# expect: ALxxx` (one code per
 finding: `# expect: AL105, AL105` is two findings on that line). The findings must match those
 marks exactly, as a multiset of (file, line, code): a missing one is a false negative, an
 unexpected one a false positive (or a near miss that should stay silent).
 
 Misuse that asynclint does not report yet can be marked `# later: CODE` instead (AL110 and AL201
-were, until the project index reached `lint_paths`). Once asynclint reports it, the exact test
-fails and says which `# later:` marker to turn into `# expect:`.
+were, until the project index reached `lint_paths`; AL205 through a project helper still is). Once
+asynclint reports it, the exact test fails and says which `# later:` marker to turn into
+`# expect:`.
+
+The twin has at least one marked instance of every rule code asynclint has, except AL001 (a syntax
+error would stop the twin from running) and AL100 (it needs `extra-blocking-calls` in a
+configuration file); a new rule fails `test_twin_exercises_every_rule` until the twin misuses it.
 
 The "rule premise" demonstrations of tests/test_blocking_app_runtime.py mark their deliberate
 misuse with `# noqa: CODE`; with those comments removed, asynclint must report exactly them.
 
-The apps are linted with the defaults: the repository's own [tool.asynclint] excludes the twin.
+The apps are linted with the defaults (`Config(root=REPO)`, the CLI with `--no-config`).
 """
 
 from __future__ import annotations
@@ -27,16 +32,18 @@ from expectations import expected
 
 from asynclint.api import lint_paths, lint_text
 from asynclint.config import Config
+from asynclint.rules import RULES_BY_CODE
 
 REPO = Path(__file__).resolve().parent.parent
 TWIN = REPO / "examples" / "blocking_app"
 REFERENCE = REPO / "examples" / "reference_app"
 DEFAULTS = Config(root=REPO)
 
-# Every blocking-call rule that works without configuration (AL100 needs
-# `extra-blocking-calls` in a config file, so the twin does not exercise it), the transitive
-# one through a helper module, and the sync Session.
-COVERED_CODES = {f"AL10{digit}" for digit in range(1, 10)} | {"AL110", "AL201"}
+# Every rule but these two: AL001 reports a syntax error (the twin must run), and AL100 reports
+# the calls listed under `extra-blocking-calls`, which needs a config file (the twin is linted with
+# the defaults).
+NOT_IN_TWIN = {"AL001", "AL100"}
+COVERED_CODES = set(RULES_BY_CODE) - NOT_IN_TWIN
 
 _LATER = re.compile(r"#\s*later:\s*(?P<codes>AL[0-9]+(?:\s*,\s*AL[0-9]+)*)")
 _NOQA = re.compile(r"\s*#\s*noqa:\s*(?P<code>AL[0-9]+)\b.*$")
@@ -130,10 +137,13 @@ def test_twin_findings_are_exactly_the_marked_lines() -> None:
     assert found == marked, "\n" + _difference_report(marked, found, messages)
 
 
-def test_twin_exercises_every_blocking_rule() -> None:
+def test_twin_exercises_every_rule() -> None:
     codes = {code for _, _, code in _marked(TWIN)}
     assert COVERED_CODES <= codes, (
         f"no `# expect:` marker for {sorted(COVERED_CODES - codes)}"
+    )
+    assert codes <= set(RULES_BY_CODE), (
+        f"unknown codes {sorted(codes - set(RULES_BY_CODE))}"
     )
 
 

@@ -1,5 +1,11 @@
 """Database wiring for the misuse twin: an async engine for CRUD, and a *sync* engine too.
 
+Two async session factories share the async engine: ``async_session_factory`` with
+``expire_on_commit=False`` as in the reference app (``SessionDep``), and
+``expiring_session_factory``, an ``async_sessionmaker()`` with SQLAlchemy's default
+``expire_on_commit=True`` (``ExpiringSessionDep``): after ``await session.commit()`` every
+instance of such a session is expired, and reading an attribute reloads it (AL205).
+
 Both point at the same SQLite file, taken from ``$ASYNCLINT_BLOCKING_DB`` (default
 ``./blocking_items.db``) when this module is imported; :func:`configure` points both at another
 file (the tests use a temporary one). Look the engines up through the module at call time
@@ -54,6 +60,7 @@ def configure(path: str | os.PathLike[str]) -> None:
     db_path = Path(path).absolute()
     engine = create_async_engine(sqlite_url(db_path))
     async_session_factory = async_sessionmaker(engine, expire_on_commit=False)
+    expiring_session_factory.configure(bind=engine)
     sync_engine = _make_sync_engine(db_path)
     SyncSession.configure(bind=sync_engine)
 
@@ -62,7 +69,8 @@ db_path: Path
 engine: AsyncEngine
 async_session_factory: async_sessionmaker[AsyncSession]
 sync_engine: Engine
-# Bound (and re-bound) to `sync_engine` by configure().
+# Bound (and re-bound) to `engine` and `sync_engine` by configure().
+expiring_session_factory: async_sessionmaker[AsyncSession] = async_sessionmaker()
 SyncSession: sessionmaker[Session] = sessionmaker()
 configure(default_path())
 
@@ -73,3 +81,12 @@ async def get_async_session() -> AsyncIterator[AsyncSession]:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_async_session)]
+
+
+async def get_expiring_session() -> AsyncIterator[AsyncSession]:
+    """A session whose commit expires its instances (the default ``expire_on_commit=True``)."""
+    async with expiring_session_factory() as session:
+        yield session
+
+
+ExpiringSessionDep = Annotated[AsyncSession, Depends(get_expiring_session)]

@@ -1,7 +1,9 @@
-"""Misuse twin of the reference app: ``async def`` endpoints that block the event loop.
+"""Misuse twin of the reference app: ``async def`` endpoints that block the event loop or misuse
+coroutines and SQLAlchemy's asyncio extension.
 
 Same ``/items`` CRUD and the same slow-work endpoints as ``examples.reference_app.main``, each
-slow one done the blocking way. Every reported line ends with an ``expect`` marker comment; see
+slow one done the blocking way, plus a few endpoints of its own (``/orders``, item import and
+copy). Every reported line ends with an ``expect`` marker comment; see
 the package docstring for the near misses that must stay silent.
 
 * ``GET /sleep``        -- ``time.sleep`` (AL101)
@@ -15,7 +17,19 @@ the package docstring for the near misses that must stay silent.
 * ``GET /sync-session`` -- a sync SQLAlchemy ``Session`` (AL201)
 * ``GET /helper``       -- a project ``def`` helper that sleeps (AL110, in helpers.py)
 
-``input()`` in a coroutine (AL107) is in :mod:`examples.blocking_app.cli`.
+and async misuse that does not block but breaks (SQLAlchemy asyncio, coroutines, tasks):
+
+* ``POST /items/import``  -- ``session.commit()`` without ``await``: nothing is stored (AL202)
+* ``GET /items/names``    -- ``await session.scalars(q).all()``: AttributeError (AL202)
+* ``POST /items/{id}/copy`` -- ``await session.add(copy)``: TypeError (AL203)
+* ``GET /orders/{id}``    -- ``order.lines``, a lazy relationship: MissingGreenlet (AL204)
+* ``POST /orders/{id}/cancel`` -- reads ``order.status`` after the commit expired it (AL205);
+  ``POST /orders/{id}/reopen`` does the same through ``get_order_or_404`` (not reported yet)
+* ``POST /orders/{id}/ship`` -- ``notify_warehouse(...)`` without ``await``: never sent (AL301)
+* ``POST /orders/{id}/receipt`` -- ``asyncio.create_task(...)`` with the task dropped (AL302)
+
+``input()`` in a coroutine (AL107) is in :mod:`examples.blocking_app.cli`. ``POST /orders`` and
+``GET /orders/{id}/eager`` are the correct counterparts of the ``/orders`` misuse.
 
 Run from the repository root: ``uvicorn examples.blocking_app.main:app``.
 """
@@ -36,6 +50,8 @@ import requests
 from fastapi import Depends, FastAPI, HTTPException, Query, status
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from examples.reference_app.main import get_item_or_404
 from examples.reference_app.schemas import (
@@ -45,9 +61,11 @@ from examples.reference_app.schemas import (
 )
 
 from . import database
-from .database import SessionDep
+from .database import ExpiringSessionDep, SessionDep
 from .helpers import fetch_report
-from .models import Base, Item
+from .models import Base, Item, Order, OrderBase, OrderLine
+from .notifications import notify_warehouse, send_receipt
+from .schemas import OrderCreateRequest, OrderLineResponse, OrderResponse
 
 REPORT_PATH = Path(__file__).parent / "data" / "report.txt"
 RATES_URL = "https://api.exchangerate.host/latest"
@@ -63,6 +81,7 @@ _stats = {"created": 0}
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     async with database.engine.begin() as conn:
         await conn.run_sync(Base.metadata.create_all)
+        await conn.run_sync(OrderBase.metadata.create_all)
     yield
     await database.engine.dispose()
     await run_in_threadpool(database.sync_engine.dispose)
@@ -90,6 +109,14 @@ async def list_items(session: SessionDep) -> list[ItemResponse]:
     return [ItemResponse.model_validate(item) for item in items]
 
 
+@app.get("/items/names")
+async def item_names(session: SessionDep) -> list[str]:
+    # Declared before `/items/{item_id}`, which would otherwise match `/items/names`.
+    # `.all()` binds tighter than `await`: it is looked up on the coroutine (AttributeError).
+    query = select(Item.name).order_by(Item.id)
+    return await session.scalars(query).all()  # expect: AL202
+
+
 @app.get("/items/{item_id}")
 async def read_item(item_id: int, session: SessionDep) -> ItemResponse:
     return ItemResponse.model_validate(await get_item_or_404(session, item_id))
@@ -112,9 +139,112 @@ async def delete_item(item_id: int, session: SessionDep) -> None:
     await session.commit()
 
 
+@app.post("/items/import", status_code=status.HTTP_201_CREATED)
+async def import_items(
+    payload: list[ItemCreateRequest], session: SessionDep
+) -> dict[str, int]:
+    """Bulk import. The commit is called but not awaited: it never runs, nothing is stored."""
+    session.add_all([Item(name=entry.name, price=entry.price) for entry in payload])
+    session.commit()  # expect: AL202
+    return {"imported": len(payload)}
+
+
+@app.post("/items/{item_id}/copy", status_code=status.HTTP_201_CREATED)
+async def copy_item(item_id: int, session: SessionDep) -> ItemResponse:
+    original = await get_item_or_404(session, item_id)
+    copy = Item(name=f"{original.name} (copy)", price=original.price)
+    await session.add(copy)  # expect: AL203
+    await session.commit()
+    return ItemResponse.model_validate(copy)
+
+
 @app.get("/stats")
 async def stats() -> dict[str, int]:
     return dict(_stats)
+
+
+# -------------------------------------------------------------------------- orders
+
+
+async def get_order_or_404(session: AsyncSession, order_id: int) -> Order:
+    order = await session.get(Order, order_id)
+    if order is None:
+        raise HTTPException(
+            status_code=status.HTTP_404_NOT_FOUND, detail=f"Order {order_id} not found"
+        )
+    return order
+
+
+def order_response(order: Order, lines: list[OrderLine]) -> OrderResponse:
+    return OrderResponse(
+        id=order.id,
+        customer=order.customer,
+        status=order.status,
+        lines=[OrderLineResponse.model_validate(line) for line in lines],
+    )
+
+
+@app.post("/orders", status_code=status.HTTP_201_CREATED)
+async def create_order(
+    payload: OrderCreateRequest, session: SessionDep
+) -> OrderResponse:
+    order = Order(
+        customer=payload.customer,
+        lines=[
+            OrderLine(sku=line.sku, quantity=line.quantity) for line in payload.lines
+        ],
+    )
+    session.add(order)
+    await session.commit()
+    # Fine: `order` was built here (its lines are in memory, not lazy) and SessionDep's
+    # factory has expire_on_commit=False.
+    return order_response(order, order.lines)
+
+
+@app.get("/orders/{order_id}")
+async def read_order(order_id: int, session: SessionDep) -> OrderResponse:
+    order = await get_order_or_404(session, order_id)
+    # `lines` was not loaded with the order: reading it is a lazy load, i.e. sync I/O.
+    return order_response(order, order.lines)  # expect: AL204
+
+
+@app.post("/orders/{order_id}/cancel")
+async def cancel_order(order_id: int, session: ExpiringSessionDep) -> dict[str, Any]:
+    order = await session.get(Order, order_id)
+    if order is None:
+        raise HTTPException(
+            status_code=status.HTTP_404_NOT_FOUND, detail=f"Order {order_id} not found"
+        )
+    order.status = "cancelled"
+    await session.commit()
+    # The commit expired `order` (expire_on_commit=True): reading it reloads it (sync I/O).
+    return {"id": order_id, "status": order.status}  # expect: AL205
+
+
+@app.post("/orders/{order_id}/reopen")
+async def reopen_order(order_id: int, session: ExpiringSessionDep) -> dict[str, Any]:
+    """``/cancel`` again, with the order loaded through the project's ``get_order_or_404``."""
+    order = await get_order_or_404(session, order_id)
+    order.status = "open"
+    await session.commit()
+    return {"id": order_id, "status": order.status}  # later: AL205
+
+
+@app.post("/orders/{order_id}/ship")
+async def ship_order(order_id: int, session: SessionDep) -> dict[str, Any]:
+    order = await get_order_or_404(session, order_id)
+    order.status = "shipped"
+    await session.commit()
+    notify_warehouse(order.id)  # expect: AL301
+    return {"id": order.id, "status": order.status}
+
+
+@app.post("/orders/{order_id}/receipt", status_code=status.HTTP_202_ACCEPTED)
+async def queue_receipt(order_id: int, session: SessionDep) -> dict[str, Any]:
+    order = await get_order_or_404(session, order_id)
+    # Runs in the background, but nothing keeps a reference to the task.
+    asyncio.create_task(send_receipt(order.id))  # expect: AL302
+    return {"id": order.id, "receipt": "queued"}
 
 
 # ------------------------------------------------------- slow work, done wrongly
@@ -237,6 +367,17 @@ async def read_file_offloaded() -> dict[str, Any]:
         None, lambda: REPORT_PATH.read_text(encoding="utf-8")
     )
     return {"path": REPORT_PATH.name, "content": content}
+
+
+@app.get("/orders/{order_id}/eager")
+async def read_order_eager(order_id: int, session: SessionDep) -> OrderResponse:
+    """``GET /orders/{id}`` done right: the lines are loaded with the order (selectinload)."""
+    order = await session.get(Order, order_id, options=[selectinload(Order.lines)])
+    if order is None:
+        raise HTTPException(
+            status_code=status.HTTP_404_NOT_FOUND, detail=f"Order {order_id} not found"
+        )
+    return order_response(order, order.lines)
 
 
 class AsyncClock:
