@@ -50,7 +50,9 @@ SHELL = Blocking(
 )
 SQLITE = Blocking("AL105", "use aiosqlite: `async with aiosqlite.connect({args}) as db:`")
 SQLITE_CONNECTION = Blocking(
-    "AL105", "use aiosqlite (`async with aiosqlite.connect(...) as db: await db.{method}(...)`)"
+    "AL105",
+    "use aiosqlite (`async with aiosqlite.connect(...) as db:`, then `await db.execute(...)` and "
+    "`await cursor.fetchone()`)",
 )
 POSTGRES = Blocking(
     "AL105",

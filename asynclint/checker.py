@@ -63,6 +63,7 @@ class UnitChecker(CoroutineUse, OrmState):
         self._roles: dict[int, str] = {}
         self._assigned_to: dict[int, str] = {}
         self._stores: set[int] = set()
+        self._receiver_attrs: dict[int, str] = {}  # `x.attr`: id of x -> "attr"
         # id of a call written inside an offload wrapper's arguments -> the wrapper's name
         self._offloaded: dict[int, str] = {}
 

@@ -94,11 +94,12 @@ class CoroutineUse:
         call = source(node)
         short = call if len(call) <= MAX_ARGS_TEXT else f"{text}(...)"
         role = self._roles.get(id(node))
-        fix = f"(await {short})" if role == "receiver" else f"await {short}"
+        attribute = self._receiver_attrs.get(id(node))
+        fix = f"(await {short}).{attribute}" if role == "receiver" else f"await {short}"
         frame.reports.append(self._make_report(node, code, {"call": f"{text}()", "detail": detail},
                                                f"add `await`: `{fix}`" + (
                                                    "" if code == "AL202" else
-                                                   ", or keep it running with `asyncio.create_task(...)`")))
+                                                   ", or run it in the background as a task you keep a reference to (`asyncio.TaskGroup`)")))
 
     def _check_await_target(self, expression: cst.BaseExpression) -> None:
         if not isinstance(expression, cst.Call):

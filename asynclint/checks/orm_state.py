@@ -42,6 +42,7 @@ class OrmState:
     # -- attribute reads: lazy loads and expired instances ----------------------------------------
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self._roles.setdefault(id(node.value), "receiver")
+        self._receiver_attrs[id(node.value)] = node.attr.value
         if not self.on_loop or id(node) in self._stores:
             return
         receiver = node.value
