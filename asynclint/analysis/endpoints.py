@@ -122,6 +122,6 @@ def collect_call_registrations(
                 dependencies.append(".".join(parts))
         lifespan = _keyword(node, "lifespan")
         if isinstance(lifespan, ast.Name):
-            labels.setdefault(lifespan.id, "lifespan")
+            labels.setdefault(lifespan.id, "lifespan handler")
     return dependencies
 

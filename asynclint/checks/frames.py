@@ -65,4 +65,4 @@ def where(frame: Frame) -> str:
         return f"{kind}endpoint {frame.endpoint} ({frame.qualname})"
     if frame.endpoint.startswith("Depends("):
         return f"{kind}dependency {frame.qualname}"
-    return f"{frame.endpoint} {frame.qualname}"
+    return f"{frame.endpoint} ({frame.qualname})"

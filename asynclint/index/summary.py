@@ -51,7 +51,7 @@ class ModuleSummary:
     classes: set[str] = field(default_factory=set)
     self_attrs: dict[str, Ref] = field(default_factory=dict)  # "Class.attr" -> value
     models: dict[str, ModelFacts] = field(default_factory=dict)
-    # function qualname -> "GET /items", "Depends(get_db)", "lifespan", ...
+    # function qualname -> "GET /items", "Depends(get_db)", "lifespan handler", ...
     endpoints: dict[str, str] = field(default_factory=dict)
     # function qualnames that are request handlers (FastAPI would run a `def` in the threadpool)
     routes: set[str] = field(default_factory=set)
