@@ -151,7 +151,7 @@ def _load_config(config_file: Path | None, no_config: bool, first_path: str) -> 
 def _lint_stdin(path: str, config: Config, source_line: _SourceLines, cache: bool) -> LintResult:
     """Standard input decoded as Python decodes a file (coding cookie, BOM), reported as `path`."""
     try:
-        text = source.decode(click.get_binary_stream("stdin").read())
+        text = source.decode(sys.stdin.buffer.read())
     except source.SourceError as error:
         return LintResult(errors=[FileError(path, str(error))], files=1)
     source_line.texts[path] = text
