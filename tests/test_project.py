@@ -420,3 +420,19 @@ def test_a_helper_chain_deeper_than_the_recursion_limit_is_followed(tmp_path):
     [finding] = lint(tmp_path, "app/route.py")
     assert finding.code == "AL110"
     assert "time.sleep()" in finding.message
+
+
+def test_a_src_layout_resolves_absolute_imports(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\n")
+    files = {
+        "src/app/__init__.py": "",
+        "src/app/db.py": "from sqlalchemy.orm import sessionmaker\nSessionLocal = sessionmaker()\n",
+        "src/app/routes.py": (
+            "from app.db import SessionLocal\n"
+            "async def handler():\n    with SessionLocal() as db:\n        db.commit()\n"
+        ),
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert codes(lint(tmp_path, "src/app/routes.py")) == [("routes.py", 4, "AL201")]
