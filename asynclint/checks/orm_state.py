@@ -14,21 +14,37 @@ class OrmState:
     """Mixin of UnitChecker: relies on its frames, scopes, project, evaluate() and _report()."""
 
     def _note_loaded_instance(self, name: str, expression: cst.BaseExpression, value: Ref) -> None:
-        """`item = await session.get(Item, 1)`: item belongs to `session` (for AL205)."""
+        """`item = await session.get(Item, 1)`, or `item = await load(session, 1)` through a
+        project helper: item belongs to `session` (for AL205)."""
         kind = evaluate(value, self.project)
         if kind is None or kind.name != orm.ORM_INSTANCE or kind.many or kind.model is None:
             return
+        session = self._owning_session(expression)
+        if session is not None:
+            facts = self.project.model(kind.model)
+            expiry = self.frames[-1].expiry
+            expiry.associate(name, session, facts.server_columns if facts else frozenset())
+            expiry.changed.discard(name)  # loaded, not modified: nothing to flush yet
+
+    def _owning_session(self, expression: cst.BaseExpression) -> str | None:
+        """The AsyncSession variable an expression loads from: the receiver at the base of the
+        call chain, or else the one session passed as an argument to the outermost call."""
         base = expression
+        outer_call: cst.Call | None = None
         while isinstance(base, (cst.Await, cst.Call, cst.Attribute)):
+            if isinstance(base, cst.Call) and outer_call is None:
+                outer_call = base
             base = base.expression if isinstance(base, cst.Await) else (
                 base.func if isinstance(base, cst.Call) else base.value)
-        if not isinstance(base, cst.Name):
-            return
-        session = self.evaluate(base)
-        if session is not None and session.name == orm.ASYNC_SESSION:
-            facts = self.project.model(kind.model)
-            self.frames[-1].expiry.associate(name, base.value, facts.server_columns if facts else frozenset())
-            self.frames[-1].expiry.changed.discard(name)
+        candidates = [base] if isinstance(base, cst.Name) and self._is_session(base) else [
+            arg.value for arg in (outer_call.args if outer_call else ())
+            if isinstance(arg.value, cst.Name) and self._is_session(arg.value)
+        ]
+        return candidates[0].value if len(candidates) == 1 else None
+
+    def _is_session(self, node: cst.Name) -> bool:
+        kind = self.evaluate(node)
+        return kind is not None and kind.name == orm.ASYNC_SESSION
 
     # -- blocks (for AL205's "commit dominates the read") -----------------------------------------
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:

@@ -305,6 +305,10 @@ class ExpiredAttributeAccess(Rule):
         _ASYNC_SETUP + _MODELS + "Keep = async_sessionmaker(engine, expire_on_commit=False)\n"
         "async def f(x: Parent):\n    async with Keep() as s:\n"
         "        s.add(x)\n        await s.commit()\n        return x.updated  # expect: AL205\n",
+        _ASYNC_SETUP + _MODELS + "async def load(s: AsyncSession, pid: int) -> Parent:\n"
+        "    return await s.get(Parent, pid)\n"
+        "async def f(pid: int):\n    async with Factory() as s:\n"
+        "        p = await load(s, pid)\n        await s.commit()\n        return p.id  # expect: AL205\n",
     )
 
 
