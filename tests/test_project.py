@@ -436,3 +436,26 @@ def test_a_src_layout_resolves_absolute_imports(tmp_path):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
     assert codes(lint(tmp_path, "src/app/routes.py")) == [("routes.py", 4, "AL201")]
+
+
+def test_stdin_buffer_is_checked_with_facts_from_the_project_on_disk(project, monkeypatch):
+    from click.testing import CliRunner
+
+    from asynclint.cli import command
+
+    root = project("")
+    monkeypatch.chdir(root)
+    buffer = routes(
+        """
+        @router.get("/items")
+        async def list_items(db: DBDep):
+            return db.query(Author).all()
+        """
+    )
+    result = CliRunner().invoke(
+        command, ["--stdin-filename", "app/routes.py", "--format", "concise", "--jobs", "1"],
+        input=buffer,
+    )
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("app/routes.py:15:")
+    assert "AL201" in result.output and "Depends(get_db)" in result.output
