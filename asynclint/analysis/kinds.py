@@ -134,9 +134,6 @@ SUBSCRIPT_RESULTS: dict[str, str] = {
     "pymongo.Database": "pymongo.Collection",
 }
 
-# Kinds for which `obj / x` is the same kind.
-DIVIDES_TO_SELF = frozenset({"pathlib.Path"})
-
 KNOWN_KINDS = (
     frozenset(CONSTRUCTORS.values())
     | frozenset(METHOD_RESULTS.values())
@@ -236,7 +233,3 @@ def element(kind: Kind) -> Kind | None:
     if kind.name in (orm.SCALAR_RESULT, orm.RESULT) and kind.model is not None:
         return replace(kind, name=orm.ORM_INSTANCE, many=False)
     return None
-
-
-def divided(kind: Kind) -> Kind | None:
-    return kind if kind.name in DIVIDES_TO_SELF else None
