@@ -201,17 +201,14 @@ def _summarise(
     except source.SourceError as error:
         notes[str(file)] = f"skipped: {error}"
         return None
-    package = module if file.name == "__init__.py" else module.rpartition(".")[0]
     try:
-        summary = project.summarise_text(text, module, package or None)
+        return project.load(text, str(file), module)
     except SyntaxError as error:
         notes[str(file)] = f"skipped: syntax error at line {error.lineno}: {error.msg}"
         return None
     except (ValueError, RecursionError, MemoryError) as error:
         notes[str(file)] = f"skipped: cannot parse: {type(error).__name__}: {error}"
         return None
-    project.add(summary, str(file), text)
-    return summary
 
 
 def _target(project: Project, summary: ModuleSummary | None, name: str) -> _Target | None:

@@ -92,14 +92,9 @@ def check_source(
         return result
     module = module or Path(path).stem or "<module>"
     project = project if project is not None else make_project(options)
-    package = _package_of(module, path)
-    summary = project.known_summary(text, module)
+    summary = project.load(text, path, module, lambda text: _parse(text, path, result))
     if summary is None:
-        tree = _parse(text, path, result)
-        if tree is None:
-            return result
-        summary = project.summarise_text(text, module, package, tree)
-    project.add(summary, path, text)
+        return result
     lines = source.split_lines(text)
     for unit in summary.units:
         try:
@@ -193,9 +188,3 @@ def _syntax_finding(path: str, message: str, line: int | None, column: int | Non
 def _suppressed(lines: list[str], finding: Finding) -> bool:
     index = finding.line - 1
     return 0 <= index < len(lines) and suppresses(lines[index], finding.code)
-
-
-def _package_of(module: str, path: str) -> str | None:
-    if path.endswith("__init__.py"):
-        return module
-    return module.rpartition(".")[0]

@@ -43,6 +43,13 @@ def package_name(path: Path, packages: set[str] | None = None) -> str:
     return ".".join(parts) or stem
 
 
+def package_of(module: str, path: str | Path) -> str | None:
+    """What relative imports in `module` are relative to: itself for a package's __init__."""
+    if Path(path).name == "__init__.py":
+        return module
+    return module.rpartition(".")[0] or None
+
+
 def _dotted(parts: list[str]) -> str | None:
     if parts and parts[-1] == "__init__":
         parts = parts[:-1]

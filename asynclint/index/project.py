@@ -12,7 +12,7 @@ import ast
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from asynclint import source
 from asynclint.analysis.calls import CallInfo, classify
@@ -22,6 +22,7 @@ from asynclint.catalog import Blocking
 from asynclint.index.cache import SummaryCache, digest
 from asynclint.index.functions import CallSite, FunctionFacts
 from asynclint.index.models import ModelFacts
+from asynclint.index.modules import package_of
 from asynclint.index.summary import ModuleSummary, summarise
 
 _MAX_REEXPORTS = 8
@@ -55,31 +56,31 @@ class Project:
         self._paths: dict[str, str] = {}
 
     # -- summaries ------------------------------------------------------------------------------
-    def known_summary(self, text: str, module: str) -> ModuleSummary | None:
-        """The summary of exactly this text, if this run or the disk cache has it."""
+    def load(
+        self,
+        text: str,
+        path: str,
+        module: str,
+        parse: Callable[[str], ast.Module | None] = ast.parse,
+    ) -> ModuleSummary | None:
+        """The summary of this text, registered as `module` at `path`: from this run, the disk
+        cache, or a fresh parse. `parse` may return None (the engine's syntax gate records why)
+        or raise; a fresh summary goes to the cache."""
         key = digest(text, module)
-        if self._digests.get(module) == key:
-            return self._summaries.get(module)
-        return self.cache.get(key) if self.cache else None
-
-    def summarise_text(
-        self, text: str, module: str, package: str | None, tree: ast.Module | None = None
-    ) -> ModuleSummary:
-        """Summarise (or recall) a module's text; `tree` saves a parse when the caller has one."""
-        summary = self.known_summary(text, module)
+        summary = self._summaries.get(module) if self._digests.get(module) == key else None
+        if summary is None and self.cache is not None:
+            summary = self.cache.get(key)
         if summary is None:
+            tree = parse(text)
             if tree is None:
-                tree = ast.parse(text)
-            summary = summarise(tree, source.split_lines(text), module, package)
-            if self.cache:
-                self.cache.put(digest(text, module), summary)
+                return None
+            summary = summarise(tree, source.split_lines(text), module, package_of(module, path))
+            if self.cache is not None:
+                self.cache.put(key, summary)
+        self._summaries[module] = summary
+        self._digests[module] = key
+        self._paths[module] = path
         return summary
-
-    def add(self, summary: ModuleSummary, path: str, text: str) -> None:
-        """Register the summary of a file being checked (it may not be under the project root)."""
-        self._summaries[summary.module] = summary
-        self._digests[summary.module] = digest(text, summary.module)
-        self._paths[summary.module] = path
 
     def summary(self, module: str) -> ModuleSummary | None:
         if module in self._summaries:
@@ -89,13 +90,9 @@ class Project:
         if path is None:
             return None
         try:
-            text = source.read(str(path))
-            package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-            summary = self.summarise_text(text, module, package or None)
+            return self.load(source.read(str(path)), str(path), module)
         except (source.SourceError, SyntaxError, ValueError, RecursionError, MemoryError):
             return None
-        self.add(summary, str(path), text)
-        return summary
 
     def locate(self, qualified: str) -> tuple[ModuleSummary, str] | None:
         """The summary holding `qualified` and the name inside it (`Repo.get`)."""
