@@ -34,11 +34,10 @@ def check_options(config: Config, modules: ModuleMap | None = None, cache: bool 
     )
 
 
-def project_modules(start: Path, config: Config, files: list[Path] | None = None) -> ModuleMap:
-    """The module map of the project holding `start` (found by pyproject.toml / .git);
-    `files` are the project's files when the caller already walked the whole root."""
+def project_modules(start: Path, config: Config) -> ModuleMap:
+    """The module map of the project holding `start` (found by pyproject.toml / .git)."""
     root = find_root(start)
-    return ModuleMap(root, files if files is not None else discover([str(root)], config))
+    return ModuleMap(root, discover([str(root)], config))
 
 
 def lint_paths(
@@ -55,8 +54,10 @@ def lint_paths(
     files = discover(paths, config, force_exclude)
     if not files:
         return LintResult()
-    whole = len(paths) == 1 and Path(paths[0]).resolve() == find_root(Path(paths[0]))
-    modules = project_modules(Path(paths[0]), config, files if whole else None)
+    root = find_root(Path(paths[0]))
+    # Linting the project's top: the files found are the project's files, no second walk.
+    whole = len(paths) == 1 and Path(paths[0]).resolve() == root
+    modules = ModuleMap(root, files if whole else discover([str(root)], config))
     explicit = {Path(path) for path in paths if Path(path).is_file()}
     # The pre-scan runs here, so files without async code never cost a round trip to a worker.
     tasks = [
