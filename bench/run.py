@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Benchmark asynclint against ruff, flake8-async and bare ast / libcst parsing.
 
-Downloads the pinned sdists listed in ``../shared/bench/corpora.txt`` (relative to the
-repo root) with pip, unpacks them into a cache outside the repo, runs every selected
-tool as a child process over each unpacked tree and prints wall time, child CPU time
-(user + sys) and peak RSS, plus the ratios that the performance targets are stated in.
+Downloads the pinned sdists listed in ``bench/corpora.txt`` with pip, unpacks them
+into a cache outside the repo, runs every selected tool as a child process over each
+unpacked tree and prints wall time, child CPU time (user + sys) and peak RSS, plus the
+ratios that the performance targets are stated in.
 See ``bench/README.md``.
 """
 
@@ -39,7 +39,7 @@ REPO_ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(BENCH_DIR))
 from parse_files import iter_py_files  # shared with the parse child
 
-DEFAULT_CORPORA = REPO_ROOT.parent / "shared" / "bench" / "corpora.txt"
+DEFAULT_CORPORA = BENCH_DIR / "corpora.txt"
 DEFAULT_CACHE = Path.home() / ".cache" / "asynclint-bench"
 ALL_TOOLS = ("asynclint", "ruff", "flake8-async", "libcst-parse", "ast-parse")
 # flake8-async is opt-in: it needs ~1,500 CPU-s on Django.

@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Ecosystem check: asynclint's findings on the pinned corpora, and how a change moves them.
+
+Lints each pinned sdist of ``bench/corpora.txt`` (downloaded and unpacked like
+``bench/run.py`` does, into a cache outside the repo) with the working tree's asynclint and
+writes a JSON snapshot of every finding (path, line, code, message) and every file that
+could not be checked. With ``--compare SNAPSHOT`` it prints the findings added and removed
+since that snapshot, grouped by code: run it before and after any change to the rules or the
+engine, and read every line it prints (ruff's maintainers catch precision regressions the
+same way). See ``bench/README.md``.
+
+    python bench/ecosystem.py --compare bench/ecosystem-snapshot.json
+    python bench/ecosystem.py --out bench/ecosystem-snapshot.json   # accept the new state
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_ROOT = BENCH_DIR.parent
+sys.path.insert(0, str(BENCH_DIR))
+from run import DEFAULT_CACHE, Corpus, fetch_corpus, read_corpora, select_corpora  # noqa: E402
+
+DEFAULT_CORPORA = BENCH_DIR / "corpora.txt"
+DEFAULT_SNAPSHOT = BENCH_DIR / "ecosystem-snapshot.json"
+# The corpora of the committed snapshot: real async code, small enough for a quick check.
+DEFAULT_ONLY = "Django,fastapi,SQLAlchemy,starlette,sqlmodel,fastcrud,fastapi-users,httpx"
+FORMAT = 1
+
+Key = tuple[str, str, int, str]  # corpus, path, line, code
+
+
+def lint(corpus: Corpus, root: Path, jobs: int | None) -> dict[str, object]:
+    """asynclint's findings and file errors on one unpacked corpus, paths relative to it."""
+    argv = [sys.executable, "-m", "asynclint", "--format", "json", "--exit-zero", "--no-config",
+            "--no-cache", "."]
+    if jobs:
+        argv[3:3] = ["--jobs", str(jobs)]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))}
+    start = time.perf_counter()
+    done = subprocess.run(argv, cwd=root, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        tail = "\n".join(done.stderr.splitlines()[-5:])
+        raise RuntimeError(f"asynclint exited {done.returncode} on {corpus.label}:\n{tail}")
+    findings = sorted(
+        [item["path"], item["line"], item["code"], item["message"]] for item in json.loads(done.stdout)
+    )
+    errors = sorted(line for line in done.stderr.splitlines() if ": error: " in line)
+    print(f"  {corpus.label}: {len(findings)} findings, {len(errors)} files not checked "
+          f"({elapsed:.1f} s)", file=sys.stderr)
+    return {"version": corpus.version, "findings": findings, "errors": errors}
+
+
+def snapshot(corpora: Iterable[Corpus], cache: Path, jobs: int | None) -> dict[str, object]:
+    results = {}
+    for corpus in corpora:
+        root = fetch_corpus(cache, corpus)
+        results[corpus.name] = lint(corpus, root, jobs)
+    return {"format": FORMAT, "corpora": results}
+
+
+def _keys(data: dict[str, object]) -> dict[Key, str]:
+    keys = {}
+    for name, result in data["corpora"].items():  # type: ignore[union-attr]
+        for path, line, code, message in result["findings"]:
+            keys[(name, path, line, code)] = message
+    return keys
+
+
+def compare(old: dict[str, object], new: dict[str, object]) -> list[str]:
+    """Lines describing what changed: findings added and removed, grouped by code."""
+    linted = set(new["corpora"])  # type: ignore[arg-type]
+    before = {key: message for key, message in _keys(old).items() if key[0] in linted}
+    after = _keys(new)
+    lines = []
+    for title, keys, other in (("added", after, before), ("removed", before, after)):
+        moved = sorted(key for key in keys if key not in other)
+        by_code: dict[str, list[Key]] = defaultdict(list)
+        for key in moved:
+            by_code[key[3]].append(key)
+        for code in sorted(by_code):
+            lines.append(f"{title} {code} ({len(by_code[code])}):")
+            lines.extend(f"  {corpus}/{path}:{line}: {keys[(corpus, path, line, code)]}"
+                         for corpus, path, line, _ in by_code[code])
+    for name in sorted(linted):
+        was = set(old["corpora"].get(name, {}).get("errors", []))  # type: ignore[union-attr]
+        now = set(new["corpora"].get(name, {}).get("errors", []))  # type: ignore[union-attr]
+        lines.extend(f"new error {name}/{error}" for error in sorted(now - was))
+        lines.extend(f"fixed error {name}/{error}" for error in sorted(was - now))
+    return lines
+
+
+def counts(data: dict[str, object]) -> str:
+    per_code = Counter(key[3] for key in _keys(data))
+    per_corpus = {name: len(result["findings"]) for name, result in data["corpora"].items()}  # type: ignore[union-attr]
+    return (
+        "per code: " + ", ".join(f"{code} {count}" for code, count in sorted(per_code.items()))
+        + "\nper corpus: " + ", ".join(f"{name} {count}" for name, count in per_corpus.items())
+    )
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA, help="corpora list (default: %(default)s)")
+    parser.add_argument("--only", default=DEFAULT_ONLY, metavar="NAME[,NAME]",
+                        help="corpora to lint (default: %(default)s)")
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="download cache (default: %(default)s)")
+    parser.add_argument("--jobs", type=int, help="asynclint --jobs (default: one per CPU)")
+    parser.add_argument("--out", type=Path, help="write the snapshot here")
+    parser.add_argument("--compare", type=Path, metavar="SNAPSHOT",
+                        help="print the findings added and removed since SNAPSHOT; exit 1 if any")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    corpora = select_corpora(read_corpora(args.corpora), args.only)
+    current = snapshot(corpora, args.cache.expanduser(), args.jobs)
+    print(counts(current))
+    if args.out is not None:
+        args.out.write_text(json.dumps(current, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {args.out}", file=sys.stderr)
+    if args.compare is None:
+        return 0
+    old = json.loads(args.compare.read_text(encoding="utf-8"))
+    if old.get("format") != FORMAT:
+        raise SystemExit(f"{args.compare}: not an ecosystem snapshot of format {FORMAT}")
+    changes = compare(old, current)
+    print("\n".join(changes) if changes else f"no change since {args.compare}")
+    return 1 if changes else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
