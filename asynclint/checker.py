@@ -222,6 +222,12 @@ class UnitChecker(CoroutineUse, OrmState):
         )
         self._bind(original_node.target, value)
 
+    def visit_TypeAlias(self, node: cst.TypeAlias) -> bool:
+        # `type X = ...` (PEP 695) binds X; its value is evaluated lazily, when the alias is
+        # used, so nothing in it runs here.
+        self._bind(node.name)
+        return False
+
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._stores.add(id(node.target))
         self._note_modified(node.target)

@@ -2,7 +2,9 @@
 
 The pre-scan keeps files without async code off the expensive path. `ast` parses the rest
 first: it is fast, it is the gatekeeper for syntax errors (with the real line), and its module
-summary tells which functions hold async code. Only those functions are parsed with libcst.
+summary tells which functions hold async code; a file in newer grammar than the running
+Python's reaches `ast` through libcst (`index/parsing.py`). Only the functions holding async
+code are parsed with libcst for pass 2.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from asynclint.catalog import Blocking
 from asynclint.checker import Report, UnitChecker
 from asynclint.findings import FileError, FileResult, Finding
 from asynclint.index.cache import SummaryCache
+from asynclint.index.parsing import NewerGrammarError, parse_module
 from asynclint.index.project import Project
 from asynclint.index.summary import ModuleSummary, Unit
 from asynclint.rules import RULES_BY_CODE
@@ -109,11 +112,15 @@ def check_source(
 
 
 def _parse(text: str, path: str, result: FileResult) -> ast.Module | None:
-    """`ast` is the syntax gate: a file it rejects gets AL001 and never reaches libcst."""
+    """The syntax gate: a file that neither `ast` nor libcst accepts gets AL001 (and no unit of
+    it reaches pass 2); newer grammar than this Python's goes through libcst (index/parsing)."""
     try:
-        return ast.parse(text, filename=path)
+        return parse_module(text, path)
+    except NewerGrammarError as error:
+        result.errors.append(FileError(path, str(error)))
     except SyntaxError as error:
-        result.findings.append(_syntax_finding(path, error.msg, error.lineno, error.offset))
+        message = f"{error.msg} (neither Python's parser nor libcst accepts this file)"
+        result.findings.append(_syntax_finding(path, message, error.lineno, error.offset))
     except (RecursionError, MemoryError):
         result.findings.append(_syntax_finding(path, "too deeply nested to parse", 1, 1))
     except ValueError as error:  # Python 3.10: NUL bytes

@@ -23,6 +23,7 @@ from asynclint.index.cache import SummaryCache, digest
 from asynclint.index.functions import CallSite, FunctionFacts
 from asynclint.index.models import ModelFacts
 from asynclint.index.modules import package_of
+from asynclint.index.parsing import NewerGrammarError, parse_module
 from asynclint.index.summary import ModuleSummary, summarise
 
 _MAX_REEXPORTS = 8
@@ -61,7 +62,7 @@ class Project:
         text: str,
         path: str,
         module: str,
-        parse: Callable[[str], ast.Module | None] = ast.parse,
+        parse: Callable[[str], ast.Module | None] = parse_module,
     ) -> ModuleSummary | None:
         """The summary of this text, registered as `module` at `path`: from this run, the disk
         cache, or a fresh parse. `parse` may return None (the engine's syntax gate records why)
@@ -91,7 +92,8 @@ class Project:
             return None
         try:
             return self.load(source.read(str(path)), str(path), module)
-        except (source.SourceError, SyntaxError, ValueError, RecursionError, MemoryError):
+        except (source.SourceError, SyntaxError, NewerGrammarError, ValueError, RecursionError,
+                MemoryError):
             return None
 
     def locate(self, qualified: str) -> tuple[ModuleSummary, str] | None:
