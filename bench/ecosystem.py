@@ -33,7 +33,7 @@ from run import DEFAULT_CACHE, Corpus, fetch_corpus, read_corpora, select_corpor
 DEFAULT_CORPORA = BENCH_DIR / "corpora.txt"
 DEFAULT_SNAPSHOT = BENCH_DIR / "ecosystem-snapshot.json"
 # The corpora of the committed snapshot: real async code, small enough for a quick check.
-DEFAULT_ONLY = "Django,fastapi,SQLAlchemy,starlette,sqlmodel,fastcrud,fastapi-users,httpx"
+DEFAULT_ONLY = "Django,fastapi,SQLAlchemy,starlette,sqlmodel,fastcrud,fastapi-users,httpx,sqladmin"
 FORMAT = 1
 
 Key = tuple[str, str, int, str]  # corpus, path, line, code
