@@ -351,7 +351,8 @@ async def test_al301_unawaited_notification_is_never_sent(
         {"id": order_id, "status": "shipped"},
     )
     assert (await _stored_order(twin, order_id))["status"] == "shipped"
-    await asyncio.sleep(0.05)  # ample time for anything scheduled: nothing was
+    # Not a wait of some length: whatever task would send the message is awaited, and none is.
+    await _tasks_done("notify_warehouse")
     assert outbox == []
     # Control: awaited, the same coroutine sends it.
     await notifications.notify_warehouse(order_id)
@@ -376,18 +377,19 @@ async def test_al302_dropped_task_still_runs_here(
         202,
         {"id": order_id, "receipt": "queued"},
     )
-    await _receipt_tasks_done()
+    await _tasks_done("send_receipt")
     assert outbox == [("receipt", order_id)]
 
 
-async def _receipt_tasks_done() -> None:
-    """Wait for the tasks `POST /orders/{id}/receipt` started and dropped."""
+async def _tasks_done(coroutine: str) -> None:
+    """Wait for the running tasks of the project coroutine `coroutine` (e.g. the ones
+    `POST /orders/{id}/receipt` started and dropped)."""
     # asyncio.all_tasks() is a weak set: it lists a task only while something else keeps it
     # alive (here the loop's handles); a task that already finished is not listed either.
     running = [
         task
         for task in asyncio.all_tasks()
-        if getattr(task.get_coro(), "__qualname__", "") == "send_receipt"
+        if getattr(task.get_coro(), "__qualname__", "") == coroutine
     ]
     await asyncio.gather(*running)
 
@@ -428,7 +430,7 @@ async def test_what_a_client_sees(
     assert seen == AS_SERVED
     # Behind the 2xx answers: no imported row, no warehouse message; the receipt is sent.
     assert [item["name"] for item in (await twin.get("/items")).json()] == ["a"]
-    await _receipt_tasks_done()
+    await _tasks_done("send_receipt")
     assert outbox == [("receipt", order_id)]
     gc.collect()
 
