@@ -25,17 +25,17 @@ import httpx
 # A loop blocked by each request beats at most about once per request, n + 1 times in a run
 # of n back-to-back calls: with calls of 0.2 s and a 0.01 s heartbeat, under 0.06 of the run
 # (measured: 0.01, the heartbeat usually gets no turn until all n are done). A free loop
-# beats on time for most of the run (measured: 0.4-1.0 with both cores kept busy by other
-# processes). The threshold sits between the two, a few times from each; it assumes the
-# blocking call is much longer than the heartbeat interval.
+# beats on time for most of the run (measured: 0.43-0.86 over 20 runs on 2 cores kept busy
+# by two extra processes and other users). The threshold sits between the two, a few times
+# from each; it assumes the blocking call is much longer than the heartbeat interval.
 LOOP_FREE_SHARE = 0.2
 
 # n requests run back to back take about n single requests (overlap ratio ~n, measured down
-# to 0.96 n: the fastest single request is itself a noisy yardstick); requests that overlap
-# take about one (ratio ~1, measured up to 1.3 under load). A request that spends CPU of its
-# own, such as starting a Python interpreter, cannot hide that CPU behind the others when n
-# of them share 2 cores with other work, so they overlap less (measured up to 2.8 under
-# load) and need the wider limit, about as far from one side as from the other.
+# to 0.92 n under that load: the fastest single request is itself a noisy yardstick);
+# requests that overlap take about one (ratio ~1, measured up to 1.64). A request that
+# spends CPU of its own, such as starting a Python interpreter, cannot hide that CPU behind
+# the others when n of them share 2 cores with other work, so they overlap less (measured up
+# to 2.86) and need the wider limit, about as far from one side as from the other.
 OVERLAP_LIMIT = 0.5
 OVERLAP_LIMIT_CPU_BOUND = 0.75
 
