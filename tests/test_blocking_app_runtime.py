@@ -30,7 +30,14 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
-from loop_probe import ProbeResult, probe
+from loop_probe import (
+    OVERLAP_LIMIT,
+    OVERLAP_LIMIT_CPU_BOUND,
+    ProbeResult,
+    assert_overlaps_and_keeps_loop_free,
+    assert_serialises_and_starves_loop,
+    probe,
+)
 from sqlalchemy import ForeignKey, func, select
 from sqlalchemy.exc import MissingGreenlet, StatementError
 from sqlalchemy.ext.asyncio import (
@@ -344,7 +351,8 @@ async def test_al301_unawaited_notification_is_never_sent(
         {"id": order_id, "status": "shipped"},
     )
     assert (await _stored_order(twin, order_id))["status"] == "shipped"
-    await asyncio.sleep(0.05)  # ample time for anything scheduled: nothing was
+    # Not a wait of some length: whatever task would send the message is awaited, and none is.
+    await _tasks_done("notify_warehouse")
     assert outbox == []
     # Control: awaited, the same coroutine sends it.
     await notifications.notify_warehouse(order_id)
@@ -369,18 +377,19 @@ async def test_al302_dropped_task_still_runs_here(
         202,
         {"id": order_id, "receipt": "queued"},
     )
-    await _receipt_tasks_done()
+    await _tasks_done("send_receipt")
     assert outbox == [("receipt", order_id)]
 
 
-async def _receipt_tasks_done() -> None:
-    """Wait for the tasks `POST /orders/{id}/receipt` started and dropped."""
+async def _tasks_done(coroutine: str) -> None:
+    """Wait for the running tasks of the project coroutine `coroutine` (e.g. the ones
+    `POST /orders/{id}/receipt` started and dropped)."""
     # asyncio.all_tasks() is a weak set: it lists a task only while something else keeps it
     # alive (here the loop's handles); a task that already finished is not listed either.
     running = [
         task
         for task in asyncio.all_tasks()
-        if getattr(task.get_coro(), "__qualname__", "") == "send_receipt"
+        if getattr(task.get_coro(), "__qualname__", "") == coroutine
     ]
     await asyncio.gather(*running)
 
@@ -421,7 +430,7 @@ async def test_what_a_client_sees(
     assert seen == AS_SERVED
     # Behind the 2xx answers: no imported row, no warehouse message; the receipt is sent.
     assert [item["name"] for item in (await twin.get("/items")).json()] == ["a"]
-    await _receipt_tasks_done()
+    await _tasks_done("send_receipt")
     assert outbox == [("receipt", order_id)]
     gc.collect()
 
@@ -430,15 +439,13 @@ async def test_what_a_client_sees(
 
 N = 5
 DELAY = 0.2
-# The twin blocks the loop for one whole call at a time: a heartbeat wakes at least ~DELAY
-# late and N calls run back to back (>= N x DELAY = 1.0 s). Both are lower bounds that load
-# cannot shrink, so the margins below only absorb timer granularity.
-TWIN_MIN_LAG = 0.15
-TWIN_MIN_TOTAL = 0.8
-# The correct counterpart: absolute bounds as in tests/test_reference_app_runtime.py, and the
-# requests must overlap: well under half the twin's total, whatever the load.
-CORRECT_MAX_LAG = 0.1
-CORRECT_SHARE_OF_TWIN_TOTAL = 0.5
+# Each verdict compares two things measured in the same run (tests/loop_probe.py): the N
+# concurrent requests against the same endpoint's single request (overlap ratio: about 1 when
+# they overlap, at least N back to back), and the heartbeat's wake-ups against the time it ran
+# (on-time share: near 1 while the loop is free, near 0 when it is starved). The correct code
+# and the twin are probed back to back and must fall on opposite sides of the same limits. A
+# busy machine slows both and delays the heartbeat, but cannot make overlapping requests
+# serialise nor let a blocked loop beat on time, so neither verdict depends on its speed.
 
 
 @dataclass(frozen=True)
@@ -447,8 +454,8 @@ class StallCase:
     counterpart: str
     """'reference' (the reference app) or 'twin' (a correct near miss in the twin itself)."""
     counterpart_path: str
-    counterpart_max_total: float = 0.6
-    counterpart_max_lag: float = CORRECT_MAX_LAG
+    overlap_limit: float = OVERLAP_LIMIT
+    """Overlap ratio, as a share of N, that separates the correct code from the twin."""
 
 
 STALL_CASES = {
@@ -456,15 +463,15 @@ STALL_CASES = {
         f"/sleep?seconds={DELAY}", "reference", f"/sleep?seconds={DELAY}"
     ),
     # Each request also starts a Python interpreter: off the loop, but 5 of them compete for
-    # 2 cores with the loop's own thread. With both cores kept busy by two other processes this
-    # measured up to 0.95 s in total and 0.2 s of lag (CPU starvation, not a blocking call);
-    # 0.06 s and 0.3-0.4 s on an idle machine. The twin stays at >= 1.0 s for both.
+    # 2 cores with the loop's own thread. With both cores kept busy by other processes the
+    # reference's overlap ratio measured up to 2.86 (CPU contention, not a blocking call),
+    # 1.6-2 with less load; the twin's stays near N (4.59 at the least), since it starts
+    # them one at a time.
     "subprocess": StallCase(
         f"/subprocess?seconds={DELAY}",
         "reference",
         f"/subprocess?seconds={DELAY}",
-        counterpart_max_total=1.5,
-        counterpart_max_lag=0.3,
+        overlap_limit=OVERLAP_LIMIT_CPU_BOUND,
     ),
     # The reference app has no sync Session: the counterpart is the same work in a `def`
     # endpoint of the twin, which FastAPI runs in its thread pool.
@@ -524,21 +531,14 @@ async def test_twin_stalls_the_loop_where_the_correct_code_does_not(
     FIGURES[case_id] = (blocked, correct)
 
     assert correct.status_codes == blocked.status_codes == (200,) * N
-    assert correct.max_lag_seconds < case.counterpart_max_lag, correct.summary()
-    assert correct.total_seconds < case.counterpart_max_total, correct.summary()
-    assert (
-        correct.total_seconds < CORRECT_SHARE_OF_TWIN_TOTAL * blocked.total_seconds
-    ), f"{correct.summary()} vs {blocked.summary()}"
-    # All N handlers usually run back to back before the heartbeat gets a turn, so the lag is
-    # often the whole N x DELAY; one blocking call is the least it can be.
-    assert blocked.max_lag_seconds >= TWIN_MIN_LAG, blocked.summary()
-    assert blocked.total_seconds >= TWIN_MIN_TOTAL, blocked.summary()
+    assert_overlaps_and_keeps_loop_free(correct, case.overlap_limit)
+    assert_serialises_and_starves_loop(blocked, case.overlap_limit)
 
 
 @pytest.mark.parametrize(
     "path",
-    [f"/sleep-sync?seconds={DELAY}", f"/bridge?seconds={DELAY}", "/file-offloaded"],
-    ids=["def-endpoint", "run_in_threadpool", "run_in_executor-lambda"],
+    [f"/sleep-sync?seconds={DELAY}", f"/bridge?seconds={DELAY}"],
+    ids=["def-endpoint", "run_in_threadpool"],
 )
 async def test_twin_near_misses_do_not_stall_the_loop(
     twin: httpx.AsyncClient, path: str
@@ -548,8 +548,7 @@ async def test_twin_near_misses_do_not_stall_the_loop(
     print(f"\n[probe] twin near miss {result.summary()}")
     FIGURES[f"near miss {path.split('?')[0]}"] = (None, result)
     assert result.status_codes == (200,) * N
-    assert result.max_lag_seconds < CORRECT_MAX_LAG, result.summary()
-    assert result.total_seconds < 0.6, result.summary()
+    assert_overlaps_and_keeps_loop_free(result)
 
 
 async def test_file_read_runs_but_its_stall_is_too_short_to_measure(
@@ -558,15 +557,22 @@ async def test_file_read_runs_but_its_stall_is_too_short_to_measure(
     """AL103: `open()` on the loop does block, but reading a small file takes microseconds.
 
     A stall would need a slow disk or a network file system; from the page cache even a large
-    file reads in a few milliseconds, within the heartbeat's noise. So only print the figures.
+    file reads in a few milliseconds, within the heartbeat's noise (a whole probe takes less
+    than a couple of heartbeat intervals). So only print the figures, for the twin's `open()`,
+    the reference's `anyio.Path` and the twin's near miss `/file-offloaded`
+    (`run_in_executor(None, lambda: ...)`).
     """
     correct = await probe(reference, "/file", n=N)
     blocked = await probe(twin, "/file", n=N)
+    offloaded = await probe(twin, "/file-offloaded", n=N)
     print(
         f"\n[probe] reference {correct.summary()}\n[probe] twin      {blocked.summary()}"
+        f"\n[probe] twin near miss {offloaded.summary()}"
     )
+    FIGURES["near miss /file-offloaded"] = (None, offloaded)
     FIGURES["file (not asserted)"] = (blocked, correct)
     assert correct.status_codes == blocked.status_codes == (200,) * N
+    assert offloaded.status_codes == (200,) * N
 
 
 # ------------------------------------------------- rule premises, plain SQLAlchemy
