@@ -459,3 +459,52 @@ def test_stdin_buffer_is_checked_with_facts_from_the_project_on_disk(project, mo
     assert result.exit_code == 1, result.output
     assert result.output.startswith("app/routes.py:15:")
     assert "AL201" in result.output and "Depends(get_db)" in result.output
+
+
+STEADY = """
+    import json
+    import time
+    from functools import lru_cache as memo
+
+    _SETTINGS = None
+
+    @memo(maxsize=None)
+    def memoised():
+        time.sleep(1)
+
+    def loaded_once():
+        global _SETTINGS
+        if _SETTINGS is None:
+            with open("settings.json") as fh:
+                _SETTINGS = json.load(fh)
+        return _SETTINGS
+
+    def setting(key):
+        return loaded_once()[key]
+
+    def reloaded(key):
+        loaded_once()
+        return json.load(open(key))
+"""
+
+
+def test_memoised_and_load_once_helpers_in_another_module_are_not_blocking_facts(tmp_path):
+    write_project(
+        tmp_path,
+        {
+            "app/steady.py": STEADY,
+            "app/routes.py": """
+                from app import steady
+                from app.steady import memoised, setting, reloaded
+
+                async def handler():
+                    memoised()
+                    steady.loaded_once()
+                    setting("debug")
+                    return reloaded("other.json")
+            """,
+        },
+    )
+    findings = lint(tmp_path, "app/routes.py")
+    assert codes(findings) == [("routes.py", 9, "AL110")]
+    assert "reloaded() → open() (" in findings[0].message
