@@ -508,3 +508,45 @@ def test_memoised_and_load_once_helpers_in_another_module_are_not_blocking_facts
     findings = lint(tmp_path, "app/routes.py")
     assert codes(findings) == [("routes.py", 9, "AL110")]
     assert "reloaded() → open() (" in findings[0].message
+
+
+def test_async_generator_from_another_module_is_no_coroutine_and_awaiting_it_is_reported(tmp_path):
+    write_project(
+        tmp_path,
+        {
+            "app/events.py": """
+                from collections.abc import AsyncIterator
+
+                async def stream_events(order_id):
+                    for step in ("paid", "shipped"):
+                        yield (order_id, step)
+
+                class Source:
+                    async def feed(self) -> AsyncIterator[int]:
+                        ...
+
+                async def notify(order_id):
+                    def steps():
+                        yield order_id
+                    return list(steps())
+            """,
+            "app/routes.py": """
+                from fastapi.responses import StreamingResponse
+                from app.events import Source, notify, stream_events
+
+                async def handler(order_id: int, source: Source):
+                    gen = stream_events(order_id)
+                    async for event in gen:
+                        print(event)
+                    stream_events(order_id)
+                    source.feed()
+                    notify(order_id)
+                    await stream_events(order_id)
+                    return StreamingResponse(stream_events(order_id))
+            """,
+        },
+    )
+    findings = lint(tmp_path, "app/routes.py")
+    assert codes(findings) == [("routes.py", 11, "AL301"), ("routes.py", 12, "AL303")]
+    assert "notify()" in findings[0].message
+    assert "`await stream_events()`" in findings[1].message
