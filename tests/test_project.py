@@ -550,3 +550,105 @@ def test_async_generator_from_another_module_is_no_coroutine_and_awaiting_it_is_
     assert codes(findings) == [("routes.py", 11, "AL301"), ("routes.py", 12, "AL303")]
     assert "notify()" in findings[0].message
     assert "`await stream_events()`" in findings[1].message
+
+
+SESSIONS = """
+    from contextlib import asynccontextmanager
+    from .database import AsyncSessionLocal, KeepSessionLocal
+
+    def keep_session():
+        return KeepSessionLocal()
+
+    def expiring_session():
+        return AsyncSessionLocal()
+
+    async def get_keep():
+        async with KeepSessionLocal() as session:
+            yield session
+
+    @asynccontextmanager
+    async def keep_scope():
+        async with KeepSessionLocal() as session:
+            yield session
+
+    @asynccontextmanager
+    async def expiring_scope():
+        async with AsyncSessionLocal() as session:
+            yield session
+"""
+
+
+def test_session_helpers_in_another_module_carry_their_factorys_expire_on_commit(tmp_path):
+    write_project(
+        tmp_path,
+        {
+            "app/database.py": DATABASE,
+            "app/models.py": MODELS,
+            "app/sessions.py": SESSIONS,
+            "app/routes.py": """
+                from typing import Annotated
+                from fastapi import Depends
+                from sqlalchemy.ext.asyncio import AsyncSession
+                from app.models import Author
+                from app.sessions import expiring_scope, expiring_session, get_keep, keep_scope, keep_session
+
+                KeepDep = Annotated[AsyncSession, Depends(get_keep)]
+
+                async def kept(author: Author, db: KeepDep):
+                    db.add(author)
+                    await db.commit()
+                    async with keep_scope() as s:
+                        s.add(author)
+                        await s.commit()
+                    other = keep_session()
+                    other.add(author)
+                    await other.commit()
+                    return author.id
+
+                async def expired(author: Author):
+                    async with expiring_scope() as s:
+                        s.add(author)
+                        await s.commit()
+                        first = author.id
+                    other = expiring_session()
+                    other.add(author)
+                    await other.commit()
+                    return first, author.id
+            """,
+        },
+    )
+    assert codes(lint(tmp_path, "app/routes.py")) == [("routes.py", 25, "AL205"), ("routes.py", 29, "AL205")]
+
+
+def test_sqlmodel_relationship_options_and_refreshed_relationships_of_models_in_another_module(tmp_path):
+    write_project(
+        tmp_path,
+        {
+            "app/models.py": """
+                from typing import Optional
+                from sqlmodel import Field, Relationship, SQLModel
+
+                class Team(SQLModel, table=True):
+                    id: Optional[int] = Field(default=None, primary_key=True)
+                    heroes: list["Hero"] = Relationship(sa_relationship_kwargs={"lazy": "selectin"})
+                    coaches: list["Hero"] = Relationship(sa_relationship_kwargs=dict(lazy="selectin"))
+                    rivals: list["Hero"] = Relationship()
+
+                class Hero(SQLModel, table=True):
+                    id: Optional[int] = Field(default=None, primary_key=True)
+                    team_id: Optional[int] = Field(default=None, foreign_key="team.id")
+            """,
+            "app/routes.py": """
+                from sqlmodel.ext.asyncio.session import AsyncSession
+                from app.models import Team
+
+                async def roster(s: AsyncSession):
+                    team = await s.get(Team, 1)
+                    heroes, coaches = team.heroes, team.coaches
+                    other = await s.get(Team, 2)
+                    await s.refresh(other, ["rivals"])
+                    return heroes, coaches, other.rivals, team.rivals
+            """,
+        },
+    )
+    assert codes(lint(tmp_path, "app/routes.py")) == [("routes.py", 10, "AL204")]
