@@ -3,7 +3,7 @@ relationship read would load lazily or an attribute read would reload an expired
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import libcst as cst
 
@@ -151,7 +151,8 @@ def _names(node: cst.BaseExpression) -> list[str]:
 def _attribute_names(args: Sequence[cst.Arg]) -> frozenset[str] | None:
     """`refresh(obj, ["a", "b"])` or `attribute_names=[...]`: the names; None when absent,
     ANY when not written as a literal list of strings."""
-    value = next((arg.value for arg in args if arg.keyword and arg.keyword.value == "attribute_names"), None)
+    keyword = [arg.value for arg in args if arg.keyword and arg.keyword.value == "attribute_names"]
+    value = keyword[0] if keyword else None
     if value is None:
         positional = [arg for arg in args if arg.keyword is None]
         if len(positional) < 2:

@@ -21,7 +21,7 @@ name the block never assigns: those blocks run on every call and stay facts.
 from __future__ import annotations
 
 import ast
-from typing import Iterable
+from collections.abc import Iterable
 
 # Nested scopes assign their own names, not the function's.
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
@@ -68,9 +68,12 @@ def _assigns(statements: list[ast.stmt], name: str) -> bool:
         if isinstance(node, ast.Assign):
             if any(name in _targets(target) for target in node.targets):
                 return True
-        elif isinstance(node, (ast.AnnAssign, ast.NamedExpr)):
-            if node.value is not None and name in _targets(node.target):
-                return True
+        elif (
+            isinstance(node, (ast.AnnAssign, ast.NamedExpr))
+            and node.value is not None
+            and name in _targets(node.target)
+        ):
+            return True
         stack.extend(ast.iter_child_nodes(node))
     return False
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from asynclint.rules.base import Rule
 from asynclint.rules.blocking import BLOCKING_RULES
-from asynclint.rules.coroutines import AwaitOnAsyncGenerator, DanglingTask, UnawaitedCoroutine
+from asynclint.rules.coroutines import (
+    AwaitOnAsyncGenerator,
+    DanglingTask,
+    UnawaitedCoroutine,
+)
 from asynclint.rules.sqlalchemy import SQLALCHEMY_RULES
 from asynclint.rules.syntax import SyntaxErrorRule
 from asynclint.rules.transitive import TransitiveBlockingCall
