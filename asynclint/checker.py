@@ -212,6 +212,7 @@ class UnitChecker(CoroutineUse, OrmState):
         target = original_node.targets[0].target
         if self.on_loop and isinstance(target, cst.Name) and value is not None:
             self._note_loaded_instance(target.value, original_node.value, value)
+            self._note_constructed(target.value, original_node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         self._stores.add(id(node.target))

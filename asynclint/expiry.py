@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+ANY = frozenset({"*"})  # attribute names that are not known
+
 
 @dataclass
 class Expiry:
@@ -19,6 +21,15 @@ class Expiry:
     changed: set[str] = field(default_factory=set)  # instances with unflushed changes
     expired: dict[str, tuple[str, int]] = field(default_factory=dict)  # name -> (event, depth)
     stale: dict[str, tuple[frozenset[str], str, int]] = field(default_factory=dict)
+    # Attributes set in Python since the instance's last flush: the flush writes their value,
+    # the database does not fill it in (a server default or `onupdate` is not applied).
+    assigned: dict[str, set[str]] = field(default_factory=dict)
+    # Attributes whose value is in memory again since a commit expired the instance
+    # (assigned, or named in `refresh(obj, [...])`): reading them does not reload.
+    restored: dict[str, set[str]] = field(default_factory=dict)
+    # Attributes loaded or set explicitly (`refresh(obj, ["children"])`, `obj.children = [...]`):
+    # reading the relationship does not lazy-load it. "*": names not known.
+    loaded: dict[str, set[str]] = field(default_factory=dict)
 
     def enter_block(self) -> None:
         self.depth += 1
@@ -35,7 +46,10 @@ class Expiry:
         self.columns[name] = server_columns
         self.changed.add(name)
 
-    def modified(self, name: str) -> None:
+    def modified(self, name: str, attribute: str) -> None:
+        """`obj.attribute = ...` (or `+=`): the value is in memory, and the next flush writes it."""
+        self._in_memory(name, {attribute})
+        self.assigned.setdefault(name, set()).add(attribute)
         if name in self.sessions:
             self.changed.add(name)
 
@@ -45,23 +59,46 @@ class Expiry:
                 continue
             if expires:
                 self.expired[name] = (event, self.depth)
-            elif name in self.changed and self.columns.get(name):
-                self.stale[name] = (self.columns[name], event, self.depth)
+                self.restored.pop(name, None)
+            elif name in self.changed:
+                columns = self.columns.get(name, frozenset()) - self.assigned.get(name, set())
+                if columns:
+                    self.stale[name] = (columns, event, self.depth)
+            self.assigned.pop(name, None)
         self.changed = {name for name in self.changed if self.sessions.get(name) != session}
 
-    def refreshed(self, name: str) -> None:
-        self.expired.pop(name, None)
-        self.stale.pop(name, None)
+    def refreshed(self, name: str, attributes: frozenset[str] | None = None) -> None:
+        """`await session.refresh(obj)` reloads its columns (not its lazy relationships); with
+        `attribute_names`, only the attributes named, relationships included. ANY: not known."""
+        if attributes is None or attributes == ANY:
+            self.expired.pop(name, None)
+            self.stale.pop(name, None)
+        if attributes is not None:
+            self._in_memory(name, attributes)
+
+    def _in_memory(self, name: str, attributes: set[str] | frozenset[str]) -> None:
+        if name in self.expired:
+            self.restored.setdefault(name, set()).update(attributes)
+        stale = self.stale.get(name)
+        if stale is not None:
+            self.stale[name] = (stale[0] - attributes, stale[1], stale[2])
+        self.loaded.setdefault(name, set()).update(attributes)
 
     def forget(self, name: str) -> None:
         """The name was rebound: whatever was known about the old object no longer applies."""
-        for table in (self.sessions, self.columns, self.expired, self.stale):
+        for table in (self.sessions, self.columns, self.expired, self.stale, self.assigned,
+                      self.restored, self.loaded):
             table.pop(name, None)
         self.changed.discard(name)
 
+    def is_loaded(self, name: str, relationship: str) -> bool:
+        """Whether reading `name.relationship` finds it in memory (no lazy load)."""
+        loaded = self.loaded.get(name, set())
+        return relationship in loaded or not ANY.isdisjoint(loaded)
+
     def expired_by(self, name: str, attribute: str) -> str | None:
         """The event that expired `name.attribute`, if reading it now would reload it."""
-        if name in self.expired:
+        if name in self.expired and attribute not in self.restored.get(name, ()):
             return self.expired[name][0]
         stale = self.stale.get(name)
         if stale is not None and attribute in stale[0]:

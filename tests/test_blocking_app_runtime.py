@@ -3,15 +3,15 @@
 Four parts:
 
 * the twin serves the same Item CRUD API as the reference app (same requests, same answers);
-* the misuse that breaks rather than blocks (AL108, AL202–AL205, AL301, AL302), driven through
+* the misuse that breaks rather than blocks (AL108, AL202–AL205, AL301–AL303), driven through
   the twin's own endpoints: what happens to the request, to the database and to the side
   effects, both as the exception the app raises and as the answer a client gets;
 * the loop-stall probe (``tests/loop_probe.py``): each blocking endpoint of the twin stalls the
   event loop for about one whole blocking call and serialises concurrent requests, while its
   correct counterpart does neither;
 * "rule premise demonstrated": what AL202, AL203, AL204 and AL205 say happens does happen, on a
-  real aiosqlite database with plain SQLAlchemy (no app, no lint involved), with the fixes as
-  controls.
+  real aiosqlite database with plain SQLAlchemy (no app, no lint involved), and what AL303 says
+  happens with a plain async generator, with the fixes as controls.
 
 Each app runs in-process through ``httpx.ASGITransport`` on a fresh SQLite file in the test's
 temporary directory. Run ``python -m pytest tests/test_blocking_app_runtime.py -s`` to see the
@@ -381,6 +381,19 @@ async def test_al302_dropped_task_still_runs_here(
     assert outbox == [("receipt", order_id)]
 
 
+async def test_al303_await_on_async_generator_raises_type_error(
+    twin: httpx.AsyncClient,
+) -> None:
+    """`GET /orders/{id}/events` awaits `order_events(...)`, an async generator function."""
+    with pytest.raises(
+        TypeError, match="object async_generator can't be used in 'await' expression"
+    ):
+        await twin.get("/orders/7/events")
+    # Near miss: the same generator iterated with `async for`.
+    response = await twin.get("/orders/7/events/collected")
+    assert response.json() == ["order 7 placed", "order 7 paid"]
+
+
 async def _tasks_done(coroutine: str) -> None:
     """Wait for the running tasks of the project coroutine `coroutine` (e.g. the ones
     `POST /orders/{id}/receipt` started and dropped)."""
@@ -395,7 +408,7 @@ async def _tasks_done(coroutine: str) -> None:
 
 
 # method, path (`{order}` is an order's id), status a client gets: the three silent misuses
-# answer as if all went well; the four others fail with a bare 500.
+# answer as if all went well; the six others fail with a bare 500.
 AS_SERVED = [
     ("POST", "/items/import", 201),  # AL202: the rows are not stored
     ("GET", "/items/names", 500),  # AL202: AttributeError
@@ -405,6 +418,7 @@ AS_SERVED = [
     ("POST", "/orders/{order}/reopen", 500),  # AL205 (not reported yet): the same
     ("POST", "/orders/{order}/ship", 200),  # AL301: the notification is never sent
     ("POST", "/orders/{order}/receipt", 202),  # AL302: works, while the task survives
+    ("GET", "/orders/{order}/events", 500),  # AL303: TypeError
 ]
 
 
@@ -640,6 +654,18 @@ async def test_premise_al203_await_on_sync_method_is_a_type_error(
     async with async_sessionmaker(premise_engine)() as session:
         with pytest.raises(TypeError, match="can't be used in 'await' expression"):
             await session.add(Parent(name="p"))  # noqa: AL203 - the misuse under test
+
+
+async def _numbers() -> AsyncIterator[int]:
+    yield 1
+    yield 2
+
+
+async def test_premise_al303_await_on_async_generator_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="can't be used in 'await' expression"):
+        await _numbers()  # noqa: AL303 - the misuse under test
+    # Control: iterated, it gives its items.
+    assert [number async for number in _numbers()] == [1, 2]
 
 
 @driver_leftover_expected

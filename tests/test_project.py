@@ -459,3 +459,196 @@ def test_stdin_buffer_is_checked_with_facts_from_the_project_on_disk(project, mo
     assert result.exit_code == 1, result.output
     assert result.output.startswith("app/routes.py:15:")
     assert "AL201" in result.output and "Depends(get_db)" in result.output
+
+
+STEADY = """
+    import json
+    import time
+    from functools import lru_cache as memo
+
+    _SETTINGS = None
+
+    @memo(maxsize=None)
+    def memoised():
+        time.sleep(1)
+
+    def loaded_once():
+        global _SETTINGS
+        if _SETTINGS is None:
+            with open("settings.json") as fh:
+                _SETTINGS = json.load(fh)
+        return _SETTINGS
+
+    def setting(key):
+        return loaded_once()[key]
+
+    def reloaded(key):
+        loaded_once()
+        return json.load(open(key))
+"""
+
+
+def test_memoised_and_load_once_helpers_in_another_module_are_not_blocking_facts(tmp_path):
+    write_project(
+        tmp_path,
+        {
+            "app/steady.py": STEADY,
+            "app/routes.py": """
+                from app import steady
+                from app.steady import memoised, setting, reloaded
+
+                async def handler():
+                    memoised()
+                    steady.loaded_once()
+                    setting("debug")
+                    return reloaded("other.json")
+            """,
+        },
+    )
+    findings = lint(tmp_path, "app/routes.py")
+    assert codes(findings) == [("routes.py", 9, "AL110")]
+    assert "reloaded() → open() (" in findings[0].message
+
+
+def test_async_generator_from_another_module_is_no_coroutine_and_awaiting_it_is_reported(tmp_path):
+    write_project(
+        tmp_path,
+        {
+            "app/events.py": """
+                from collections.abc import AsyncIterator
+
+                async def stream_events(order_id):
+                    for step in ("paid", "shipped"):
+                        yield (order_id, step)
+
+                class Source:
+                    async def feed(self) -> AsyncIterator[int]:
+                        ...
+
+                async def notify(order_id):
+                    def steps():
+                        yield order_id
+                    return list(steps())
+            """,
+            "app/routes.py": """
+                from fastapi.responses import StreamingResponse
+                from app.events import Source, notify, stream_events
+
+                async def handler(order_id: int, source: Source):
+                    gen = stream_events(order_id)
+                    async for event in gen:
+                        print(event)
+                    stream_events(order_id)
+                    source.feed()
+                    notify(order_id)
+                    await stream_events(order_id)
+                    return StreamingResponse(stream_events(order_id))
+            """,
+        },
+    )
+    findings = lint(tmp_path, "app/routes.py")
+    assert codes(findings) == [("routes.py", 11, "AL301"), ("routes.py", 12, "AL303")]
+    assert "notify()" in findings[0].message
+    assert "`await stream_events()`" in findings[1].message
+
+
+SESSIONS = """
+    from contextlib import asynccontextmanager
+    from .database import AsyncSessionLocal, KeepSessionLocal
+
+    def keep_session():
+        return KeepSessionLocal()
+
+    def expiring_session():
+        return AsyncSessionLocal()
+
+    async def get_keep():
+        async with KeepSessionLocal() as session:
+            yield session
+
+    @asynccontextmanager
+    async def keep_scope():
+        async with KeepSessionLocal() as session:
+            yield session
+
+    @asynccontextmanager
+    async def expiring_scope():
+        async with AsyncSessionLocal() as session:
+            yield session
+"""
+
+
+def test_session_helpers_in_another_module_carry_their_factorys_expire_on_commit(tmp_path):
+    write_project(
+        tmp_path,
+        {
+            "app/database.py": DATABASE,
+            "app/models.py": MODELS,
+            "app/sessions.py": SESSIONS,
+            "app/routes.py": """
+                from typing import Annotated
+                from fastapi import Depends
+                from sqlalchemy.ext.asyncio import AsyncSession
+                from app.models import Author
+                from app.sessions import expiring_scope, expiring_session, get_keep, keep_scope, keep_session
+
+                KeepDep = Annotated[AsyncSession, Depends(get_keep)]
+
+                async def kept(author: Author, db: KeepDep):
+                    db.add(author)
+                    await db.commit()
+                    async with keep_scope() as s:
+                        s.add(author)
+                        await s.commit()
+                    other = keep_session()
+                    other.add(author)
+                    await other.commit()
+                    return author.id
+
+                async def expired(author: Author):
+                    async with expiring_scope() as s:
+                        s.add(author)
+                        await s.commit()
+                        first = author.id
+                    other = expiring_session()
+                    other.add(author)
+                    await other.commit()
+                    return first, author.id
+            """,
+        },
+    )
+    assert codes(lint(tmp_path, "app/routes.py")) == [("routes.py", 25, "AL205"), ("routes.py", 29, "AL205")]
+
+
+def test_sqlmodel_relationship_options_and_refreshed_relationships_of_models_in_another_module(tmp_path):
+    write_project(
+        tmp_path,
+        {
+            "app/models.py": """
+                from typing import Optional
+                from sqlmodel import Field, Relationship, SQLModel
+
+                class Team(SQLModel, table=True):
+                    id: Optional[int] = Field(default=None, primary_key=True)
+                    heroes: list["Hero"] = Relationship(sa_relationship_kwargs={"lazy": "selectin"})
+                    coaches: list["Hero"] = Relationship(sa_relationship_kwargs=dict(lazy="selectin"))
+                    rivals: list["Hero"] = Relationship()
+
+                class Hero(SQLModel, table=True):
+                    id: Optional[int] = Field(default=None, primary_key=True)
+                    team_id: Optional[int] = Field(default=None, foreign_key="team.id")
+            """,
+            "app/routes.py": """
+                from sqlmodel.ext.asyncio.session import AsyncSession
+                from app.models import Team
+
+                async def roster(s: AsyncSession):
+                    team = await s.get(Team, 1)
+                    heroes, coaches = team.heroes, team.coaches
+                    other = await s.get(Team, 2)
+                    await s.refresh(other, ["rivals"])
+                    return heroes, coaches, other.rivals, team.rivals
+            """,
+        },
+    )
+    assert codes(lint(tmp_path, "app/routes.py")) == [("routes.py", 10, "AL204")]

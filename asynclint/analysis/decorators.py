@@ -14,10 +14,16 @@ _ALWAYS = frozenset(
     | ROUTE_METHODS
     | frozenset(HANDLER_DECORATORS)
 )
-# Decorators after which a `def` still runs its body, synchronously, when called.
+# Decorators after which a `def` still runs its body, synchronously, when called. A memoiser
+# runs it on a miss: functools' (MEMOISERS) miss once per argument set, so AL110 leaves them
+# out (index/project.py); a cachetools `@cached(TTLCache(...))` misses again after every
+# expiry, so it blocks in the steady state and stays a blocking fact.
 SYNC_TRANSPARENT = _ALWAYS | {"cache", "lru_cache", "contextmanager", "cached"}
 # Decorators after which an `async def` still returns a coroutine when called.
 ASYNC_TRANSPARENT = _ALWAYS
+# Qualified names (resolved through the module's imports, not matched by bare name) of the
+# memoisers whose body runs once per process for a given argument set.
+MEMOISERS = frozenset({"functools.cache", "functools.lru_cache", "functools.cached_property"})
 
 
 def keeps(decorators: tuple[str, ...], transparent: frozenset[str]) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import libcst as cst
 
 from asynclint.analysis import coroutines, orm
-from asynclint.analysis.calls import CallInfo
+from asynclint.analysis.calls import CallInfo, classify
 from asynclint.analysis.kinds import canonical, method_result
 from asynclint.analysis.values import evaluate, split_method
 from asynclint.checks.frames import MAX_ARGS_TEXT, Frame, source
@@ -105,6 +105,11 @@ class CoroutineUse:
         if not isinstance(expression, cst.Call):
             return
         func_ref = self.refs.ref(expression.func)
+        if func_ref is not None:
+            info = classify(func_ref, self.project, self.extra_calls)
+            if info.project is not None and self.project.is_async_generator_function(info.project):
+                self._report_awaited_generator(expression)
+                return
         receiver_ref, method = split_method(func_ref) if func_ref is not None else (None, None)
         if receiver_ref is None or method is None:
             return
@@ -116,3 +121,12 @@ class CoroutineUse:
             text = source(expression.func)
             self._report(expression, "AL203", {"call": f"{text}()"},
                          f"drop the `await`: `{source(expression)}` is a plain method call")
+
+    def _report_awaited_generator(self, call: cst.Call) -> None:
+        """AL303: `await gen()` where `gen` is an async generator function (TypeError)."""
+        text = source(call.func)
+        written = source(call)
+        shown = written if len(written) <= MAX_ARGS_TEXT else f"{text}(...)"
+        self._report(call, "AL303", {"call": f"{text}()"},
+                     f"iterate it: `async for item in {shown}: ...`, or collect the items: "
+                     f"`[item async for item in {shown}]`")

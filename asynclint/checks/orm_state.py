@@ -3,11 +3,14 @@ relationship read would load lazily or an attribute read would reload an expired
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import libcst as cst
 
 from asynclint.analysis import orm
 from asynclint.analysis.calls import CallInfo
 from asynclint.analysis.values import Ref, evaluate
+from asynclint.expiry import ANY
 
 
 class OrmState:
@@ -25,6 +28,17 @@ class OrmState:
             expiry = self.frames[-1].expiry
             expiry.associate(name, session, facts.server_columns if facts else frozenset())
             expiry.changed.discard(name)  # loaded, not modified: nothing to flush yet
+
+    def _note_constructed(self, name: str, expression: cst.BaseExpression) -> None:
+        """`item = Item(updated=now)`: the keyword arguments are set in Python, so the database
+        does not fill them in at the flush."""
+        if not isinstance(expression, cst.Call):
+            return
+        keywords = [arg.keyword.value for arg in expression.args if arg.keyword is not None]
+        model = self.refs.qualified(expression.func) if keywords else None
+        if model is not None and self.project.model(model) is not None:
+            for keyword in keywords:
+                self.frames[-1].expiry.modified(name, keyword)
 
     def _owning_session(self, expression: cst.BaseExpression) -> str | None:
         """The AsyncSession variable an expression loads from: the receiver at the base of the
@@ -81,6 +95,8 @@ class OrmState:
         lazy = facts.relationships[attribute]
         if lazy in orm.SAFE_LAZY or lazy == "<unknown>" or attribute in kind.loaded:
             return
+        if frame.expiry.is_loaded(receiver.value, attribute):
+            return  # `await session.refresh(obj, ["children"])` loaded it
         model = kind.model.rpartition(".")[2]
         self._report(
             node, "AL204", {"name": receiver.value, "attr": attribute, "model": model},
@@ -91,7 +107,7 @@ class OrmState:
 
     def _note_modified(self, target: cst.BaseExpression) -> None:
         if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and self.frame:
-            self.frame.expiry.modified(target.value.value)
+            self.frame.expiry.modified(target.value.value, target.attr.value)
 
     def _track_session(self, node: cst.Call, info: CallInfo) -> None:
         """Session events for AL205: add, commit/flush, refresh, and objects read from it."""
@@ -111,8 +127,9 @@ class OrmState:
             expires = method == "commit" and receiver.expires_on_commit is True
             expiry.flushed(session.value, f"`{session.value}.{method}()`", expires)
         elif method == "refresh" and node.args:
+            attributes = _attribute_names(node.args)
             for name in _names(node.args[0].value):
-                expiry.refreshed(name)
+                expiry.refreshed(name, attributes)
 
     def _server_columns(self, name: str) -> frozenset[str]:
         binding = self.scopes.lookup(name)
@@ -130,3 +147,30 @@ def _names(node: cst.BaseExpression) -> list[str]:
         return [element.value.value for element in node.elements if isinstance(element.value, cst.Name)]
     return []
 
+
+def _attribute_names(args: Sequence[cst.Arg]) -> frozenset[str] | None:
+    """`refresh(obj, ["a", "b"])` or `attribute_names=[...]`: the names; None when absent,
+    ANY when not written as a literal list of strings."""
+    keyword = [arg.value for arg in args if arg.keyword and arg.keyword.value == "attribute_names"]
+    value = keyword[0] if keyword else None
+    if value is None:
+        positional = [arg for arg in args if arg.keyword is None]
+        if len(positional) < 2:
+            return None
+        if positional[1].star:
+            return ANY
+        value = positional[1].value
+    if isinstance(value, cst.Name) and value.value == "None":
+        return None
+    if not isinstance(value, (cst.List, cst.Tuple, cst.Set)):
+        return ANY
+    names = set()
+    for element in value.elements:
+        item = element.value
+        if isinstance(element, cst.StarredElement) or not isinstance(item, cst.SimpleString):
+            return ANY
+        text = item.evaluated_value
+        if not isinstance(text, str):
+            return ANY
+        names.add(text)
+    return frozenset(names)

@@ -40,6 +40,7 @@ ERROR_CODES = frozenset(
         "AL204",  # lazy load under asyncio: MissingGreenlet
         "AL205",  # expired attribute reloaded under asyncio: MissingGreenlet
         "AL301",  # un-awaited coroutine: its body never runs
+        "AL303",  # await on an async generator: TypeError
     }
 )
 

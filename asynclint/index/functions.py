@@ -10,14 +10,23 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from asynclint.analysis.decorators import MEMOISERS
 from asynclint.analysis.names import LOCAL, Binding, ScopeStack, import_target
 from asynclint.analysis.values import Annotated, Attr, Item, Ref
 from asynclint.index.ast_refs import AstRefs, dotted
+from asynclint.index.load_once import guarded_after, load_once_guard
 
 _GENERATOR_TYPES = frozenset(
     {"typing.Iterator", "typing.Generator", "typing.AsyncIterator", "typing.AsyncGenerator",
      "collections.abc.Iterator", "collections.abc.Generator", "collections.abc.AsyncIterator",
      "collections.abc.AsyncGenerator", "typing.Iterable", "typing.AsyncIterable"}
+)
+# An `async def` declared to return one of these is an async iterator, not a coroutine
+# function, even without a `yield` in its body (a protocol's or an abstract class's stub).
+_ASYNC_ITERATOR_TYPES = frozenset(
+    {"typing.AsyncIterator", "typing.AsyncGenerator", "typing.AsyncIterable",
+     "collections.abc.AsyncIterator", "collections.abc.AsyncGenerator",
+     "collections.abc.AsyncIterable"}
 )
 
 
@@ -27,6 +36,8 @@ class CallSite:
     line: int
     text: str  # the callee as written, for messages: "requests.get", "db.query"
     is_with: bool = False  # `with obj:` (a lock's __enter__)
+    # Under a load-once guard (`if _CACHE is None: _CACHE = load()`): runs once per process.
+    once: bool = False
 
 
 @dataclass(frozen=True)
@@ -37,6 +48,12 @@ class FunctionFacts:
     calls: tuple[CallSite, ...] = ()
     returns: Ref | None = None
     decorators: tuple[str, ...] = ()  # dotted names, as written (`functools.lru_cache`)
+    # Decorated with functools' cache, lru_cache or cached_property (resolved through imports):
+    # the body runs once per argument set, so it blocks once, not in the steady state.
+    memoised: bool = False
+    yields: bool = False  # its own body has a `yield` (not one in a nested def or lambda)
+    # Declared to return AsyncIterator/AsyncGenerator/AsyncIterable (typing or collections.abc).
+    returns_async_iterator: bool = False
 
 
 def _text(node: ast.expr) -> str:
@@ -75,6 +92,23 @@ class _Body(ast.NodeVisitor):
         self.returned: list[Ref] = []
         # `self.x = value` in a method: attribute name -> value (None: assigned unknowns)
         self.self_attrs: dict[str, Ref | None] = {}
+        self.yields = False
+        self.globals: set[str] = set()  # names declared `global` so far
+        self.once = 0  # > 0 inside a load-once guard
+
+    def block(self, statements: list[ast.stmt]) -> None:
+        """A statement list, in order; after an early-return load-once guard (`if _CACHE is not
+        None: return _CACHE`) the rest of the list runs once per process."""
+        for index, statement in enumerate(statements):
+            self.visit(statement)
+            if self.globals and isinstance(statement, ast.If):
+                rest = statements[index + 1:]
+                if guarded_after(statement, rest, self.globals):
+                    self.once += 1
+                    for later in rest:
+                        self.visit(later)
+                    self.once -= 1
+                    return
 
     def visit(self, node: ast.AST) -> None:
         node_type = type(node)
@@ -90,6 +124,9 @@ class _Body(ast.NodeVisitor):
         for name in _child_fields(type(node)):
             value = getattr(node, name, None)
             if isinstance(value, list):
+                if self.globals and value and isinstance(value[0], ast.stmt):
+                    self.block(value)
+                    continue
                 for item in value:
                     if isinstance(item, ast.AST):
                         self.visit(item)
@@ -130,6 +167,17 @@ class _Body(ast.NodeVisitor):
     def visit_Lambda(self, node: ast.Lambda) -> None:
         pass
 
+    def visit_Global(self, node: ast.Global) -> None:
+        self.globals.update(node.names)
+
+    def visit_If(self, node: ast.If) -> None:
+        self.visit(node.test)
+        once = 1 if self.globals and load_once_guard(node, self.globals) else 0
+        self.once += once
+        self.block(node.body)
+        self.once -= once
+        self.block(node.orelse)
+
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
             if alias.asname:
@@ -165,8 +213,8 @@ class _Body(ast.NodeVisitor):
         self.visit(node.iter)
         iterable = self.refs.ref(node.iter)
         self.bind(node.target, Item(iterable) if iterable is not None else None)
-        for stmt in (*node.body, *node.orelse):
-            self.visit(stmt)
+        self.block(node.body)
+        self.block(node.orelse)
 
     visit_AsyncFor = visit_For  # type: ignore[assignment]
 
@@ -177,12 +225,11 @@ class _Body(ast.NodeVisitor):
             if isinstance(node, ast.With) and value is not None:
                 self.calls.append(
                     CallSite(Attr(value, "__enter__"), item.context_expr.lineno,
-                             _text(item.context_expr), is_with=True)
+                             _text(item.context_expr), is_with=True, once=self.once > 0)
                 )
             if item.optional_vars is not None:
                 self.bind(item.optional_vars, value)
-        for stmt in node.body:
-            self.visit(stmt)
+        self.block(node.body)
 
     visit_AsyncWith = visit_With  # type: ignore[assignment]
 
@@ -204,7 +251,7 @@ class _Body(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call) -> None:
         func = self.refs.ref(node.func)
         if func is not None:
-            self.calls.append(CallSite(func, node.lineno, _text(node.func)))
+            self.calls.append(CallSite(func, node.lineno, _text(node.func), once=self.once > 0))
         self.generic_visit(node)
 
     def _returned(self, value: ast.expr | None) -> None:
@@ -217,8 +264,13 @@ class _Body(ast.NodeVisitor):
         self._returned(node.value)
 
     def visit_Yield(self, node: ast.Yield) -> None:
+        self.yields = True
         self.generic_visit(node)
         self._returned(node.value)
+
+    def visit_YieldFrom(self, node: ast.YieldFrom) -> None:
+        self.yields = True
+        self.generic_visit(node)
 
 
 def analyse_function(
@@ -232,6 +284,8 @@ def analyse_function(
 
     `scopes` holds the module bindings (a scope is pushed and popped)."""
     refs = AstRefs(scopes)
+    # Decorators are evaluated in the enclosing scope, before the function's own.
+    memoised = any(refs.qualified(_decorated_by(d)) in MEMOISERS for d in node.decorator_list)
     scopes.push()
     try:
         arguments = node.args
@@ -248,8 +302,7 @@ def analyse_function(
             if star is not None:
                 scopes.bind(star.arg)
         body = _Body(refs, package)
-        for stmt in node.body:
-            body.visit(stmt)
+        body.block(node.body)
         returns = body.returned[0] if body.returned else _declared_return(node.returns, refs)
         facts = FunctionFacts(
             qualname=qualname,
@@ -258,16 +311,29 @@ def analyse_function(
             calls=tuple(body.calls),
             returns=returns,
             decorators=tuple(_decorator_name(decorator) for decorator in node.decorator_list),
+            memoised=memoised,
+            yields=body.yields,
+            returns_async_iterator=_declares_async_iterator(node.returns, refs),
         )
         return facts, body.self_attrs
     finally:
         scopes.pop()
 
 
+def _decorated_by(decorator: ast.expr) -> ast.expr:
+    """The decorator's callable: `lru_cache` in `@lru_cache(maxsize=None)`."""
+    return decorator.func if isinstance(decorator, ast.Call) else decorator
+
+
 def _decorator_name(decorator: ast.expr) -> str:
-    target = decorator.func if isinstance(decorator, ast.Call) else decorator
-    parts = dotted(target)
+    parts = dotted(_decorated_by(decorator))
     return ".".join(parts) if parts else "<expression>"
+
+
+def _declares_async_iterator(annotation: ast.expr | None, refs: AstRefs) -> bool:
+    if isinstance(annotation, ast.Subscript):
+        annotation = annotation.value
+    return annotation is not None and refs.qualified(annotation) in _ASYNC_ITERATOR_TYPES
 
 
 def _declared_return(annotation: ast.expr | None, refs: AstRefs) -> Ref | None:

@@ -5,9 +5,14 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from asynclint.index.ast_refs import dotted
+
 _RELATIONSHIPS = frozenset({"relationship", "Relationship", "relation"})
 _COLUMNS = frozenset({"mapped_column", "Column", "Field"})
-_SERVER_FILLED = frozenset({"onupdate", "server_default", "server_onupdate"})
+_SERVER_FILLED = frozenset({"server_default", "server_onupdate"})
+# SQL constructs an `onupdate=` can be evaluated by (anything else is a Python value or callable,
+# computed in Python and kept on the instance: `onupdate=datetime.utcnow` is not reloaded).
+_SQL_CALLS = frozenset({"text", "literal_column"})
 
 
 @dataclass(frozen=True)
@@ -30,17 +35,59 @@ def _constant(node: ast.expr | None) -> object:
     return node.value if isinstance(node, ast.Constant) else None
 
 
+_UNKNOWN = "<unknown>"
+
+
+def _strategy(node: ast.expr) -> str:
+    value = _constant(node)
+    return str(value) if value is not None else _UNKNOWN
+
+
 def _lazy(call: ast.Call) -> str | None:
     for keyword in call.keywords:
+        if keyword.arg is None:  # `relationship(**options)`: any strategy
+            return _UNKNOWN
         if keyword.arg == "lazy":
-            value = _constant(keyword.value)
-            return str(value) if value is not None else "<unknown>"
-        if keyword.arg == "sa_relationship_kwargs" and isinstance(keyword.value, ast.Dict):
-            for key, value in zip(keyword.value.keys, keyword.value.values):
-                if _constant(key) == "lazy":
-                    found = _constant(value)
-                    return str(found) if found is not None else "<unknown>"
+            return _strategy(keyword.value)
+        if keyword.arg == "sa_relationship_kwargs":
+            return _sqlmodel_lazy(keyword.value)
     return None
+
+
+def _sqlmodel_lazy(kwargs: ast.expr) -> str | None:
+    """sqlmodel's `Relationship(sa_relationship_kwargs={"lazy": "selectin"})`, or
+    `=dict(lazy="selectin")`; anything else (a name, a merge, `**base`) is unknown."""
+    if isinstance(kwargs, ast.Dict):
+        pairs = list(zip(kwargs.keys, kwargs.values))
+        if any(key is None for key, _ in pairs):  # `{**base, ...}`
+            return _UNKNOWN
+        for key, value in reversed(pairs):  # the last "lazy" key wins
+            if _constant(key) == "lazy":
+                return _strategy(value)
+        return None
+    if (
+        isinstance(kwargs, ast.Call)
+        and isinstance(kwargs.func, ast.Name)
+        and kwargs.func.id == "dict"
+        and not kwargs.args
+    ):
+        for keyword in kwargs.keywords:
+            if keyword.arg is None:
+                return _UNKNOWN
+            if keyword.arg == "lazy":
+                return _strategy(keyword.value)
+        return None
+    return _UNKNOWN
+
+
+def _server_filled(keyword: ast.keyword) -> bool:
+    if keyword.arg in _SERVER_FILLED:
+        return True
+    if keyword.arg != "onupdate" or not isinstance(keyword.value, ast.Call):
+        return False
+    parts = dotted(keyword.value.func) or []
+    # `func.now()`, `sa.func.now()`, `text("...")`: evaluated by the database
+    return "func" in parts[:-1] or (bool(parts) and parts[-1] in _SQL_CALLS)
 
 
 def model_facts(node: ast.ClassDef) -> ModelFacts | None:
@@ -64,7 +111,7 @@ def model_facts(node: ast.ClassDef) -> ModelFacts | None:
             is_model = True
         elif short in _COLUMNS:
             is_model = is_model or short != "Field"
-            if any(keyword.arg in _SERVER_FILLED for keyword in value.keywords):
+            if any(_server_filled(keyword) for keyword in value.keywords):
                 server_columns.add(name)
     if not is_model:
         return None

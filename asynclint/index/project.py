@@ -149,9 +149,27 @@ class Project:
         return facts.returns if facts else None
 
     def is_coroutine_function(self, qualified: str) -> bool:
-        """An `async def` whose decorators (if any) keep it one: calling it makes a coroutine."""
+        """An `async def` whose decorators (if any) keep it one: calling it makes a coroutine.
+        Not an async generator, nor a stub declared to return an async iterator."""
         facts = self.function(qualified)
-        return facts is not None and facts.is_async and keeps(facts.decorators, ASYNC_TRANSPARENT)
+        return (
+            facts is not None
+            and facts.is_async
+            and not facts.yields
+            and not facts.returns_async_iterator
+            and keeps(facts.decorators, ASYNC_TRANSPARENT)
+        )
+
+    def is_async_generator_function(self, qualified: str) -> bool:
+        """An `async def` with a `yield` of its own, undecorated (or by a transparent decorator):
+        calling it makes an async generator, which `async for` iterates and `await` rejects."""
+        facts = self.function(qualified)
+        return (
+            facts is not None
+            and facts.is_async
+            and facts.yields
+            and keeps(facts.decorators, ASYNC_TRANSPARENT)
+        )
 
     def is_class(self, qualified: str) -> bool:
         found = self.follow(qualified)
@@ -210,13 +228,25 @@ class Project:
         return self._chains.get(qualified)
 
     def _expand(self, qualified: str) -> _Search | None:
-        """A search frame for a sync project function: its call sites, classified."""
+        """A search frame for a sync project function: its call sites, classified.
+
+        Steady state only: a memoised function, and the calls under a load-once guard, block
+        once per process, not on every request, so they are no blocking facts."""
         found = self.follow(qualified)
         facts = found[0].functions.get(found[1]) if found else None
-        if facts is None or facts.is_async or not keeps(facts.decorators, SYNC_TRANSPARENT):
+        if (
+            facts is None
+            or facts.is_async
+            or facts.memoised
+            or not keeps(facts.decorators, SYNC_TRANSPARENT)
+        ):
             return None
         path = _shown(self.path_of(found[0].module))
-        infos = [(site, classify(site.func, self, self.extra_calls, site.is_with)) for site in facts.calls]
+        infos = [
+            (site, classify(site.func, self, self.extra_calls, site.is_with))
+            for site in facts.calls
+            if not site.once
+        ]
         frame = _Search(qualified, path, infos)
         for site, info in infos:
             if (info.blocking is not None and info.blocking.transitive) or info.sync_db is not None:

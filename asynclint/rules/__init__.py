@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from asynclint.rules.base import Rule
 from asynclint.rules.blocking import BLOCKING_RULES
-from asynclint.rules.coroutines import DanglingTask, UnawaitedCoroutine
+from asynclint.rules.coroutines import (
+    AwaitOnAsyncGenerator,
+    DanglingTask,
+    UnawaitedCoroutine,
+)
 from asynclint.rules.sqlalchemy import SQLALCHEMY_RULES
 from asynclint.rules.syntax import SyntaxErrorRule
 from asynclint.rules.transitive import TransitiveBlockingCall
@@ -18,6 +22,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     *SQLALCHEMY_RULES,
     UnawaitedCoroutine,
     DanglingTask,
+    AwaitOnAsyncGenerator,
 )
 RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
 # Rules not enabled unless selected explicitly (none yet; kept so `--select ALL` means something).

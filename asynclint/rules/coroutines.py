@@ -14,6 +14,12 @@ class UnawaitedCoroutine(Rule):
     coroutines. A coroutine passed to `gather`, `wait_for`, `create_task`, `shield` or any
     other call, returned, or stored and awaited later is fine.
 
+    An async generator function (an `async def` whose own body has a `yield`) is not a
+    coroutine function: its call is an async iterator, meant for `async for`, so keeping,
+    returning, passing on or even dropping it is not reported here (awaiting it is AL303).
+    Nor is an `async def` declared to return `AsyncIterator`, `AsyncGenerator` or
+    `AsyncIterable` (a protocol's stub, implemented by async generators).
+
     ## Why is this bad?
     Calling an `async def` only creates a coroutine object; its body never runs unless it is
     awaited or scheduled. Python merely warns "coroutine ... was never awaited" at garbage
@@ -51,14 +57,100 @@ class UnawaitedCoroutine(Rule):
         "def work():\n    pass\nasync def f():\n    work()\n",
         "from contextlib import asynccontextmanager\n@asynccontextmanager\nasync def span():\n"
         "    yield\nasync def f():\n    cm = span()\n    async with cm:\n        pass\n    span()\n",
+        # An async generator function returns an async iterator, not a coroutine.
+        "async def stream_events(x):\n    yield x\nasync def f(x):\n    gen = stream_events(x)\n"
+        "    async for event in gen:\n        print(event)\n",
+        "async def stream_events(x):\n    yield x\nasync def f(x):\n    return stream_events(x)\n",
+        "from fastapi.responses import StreamingResponse\n"
+        "async def stream_events(x):\n    yield x\nasync def f(x):\n"
+        "    return StreamingResponse(stream_events(x))\n",
+        "async def stream_events(x):\n    yield x\nasync def f(x):\n    stream_events(x)\n"
+        "    unused = stream_events(x)\n",
+        "import collections.abc\nfrom typing import AsyncGenerator, AsyncIterable\n"
+        "class Source:\n    async def a(self) -> AsyncGenerator[int, None]:\n        ...\n"
+        "    async def b(self) -> AsyncIterable[int]:\n        ...\n"
+        "    async def c(self) -> collections.abc.AsyncIterator[int]:\n        ...\n"
+        "    async def run(self):\n        self.a()\n        self.b()\n        self.c()\n",
     )
     INVALID = (
         "import asyncio\nasync def f():\n    asyncio.sleep(1)  # expect: AL301\n",
+        # A `yield` in a nested def or lambda does not make the outer function a generator.
+        "async def work():\n    def rows():\n        yield 1\n    return list(rows())\n"
+        "async def job():\n    return lambda: (yield)\n"
+        "async def f():\n    work()  # expect: AL301\n    job()  # expect: AL301\n",
         "async def work():\n    pass\nasync def f():\n    work()  # expect: AL301\n",
         "class Mailer:\n    async def send(self):\n        pass\n"
         "    async def run(self):\n        self.send()  # expect: AL301\n",
         "async def work():\n    pass\nasync def f():\n    pending = work()  # expect: AL301\n"
         "    return 1\n",
+    )
+
+
+class AwaitOnAsyncGenerator(Rule):
+    """
+    ## What it does
+    Flags `await` on a call of one of your project's async generator functions: an
+    `async def` whose own body contains `yield` (across modules, methods included).
+
+    ## Why is this bad?
+    Calling an async generator function does not make a coroutine: it returns an async
+    iterator, whose body runs only as it is iterated. Awaiting it raises
+    `TypeError: object async_generator can't be used in 'await' expression`.
+
+    An async generator function is not a coroutine function for AL301 either: a call kept,
+    returned, passed on (`StreamingResponse(stream_events(...))`) or dropped is not reported.
+    Neither is an `async def` declared to return `AsyncIterator`, `AsyncGenerator` or
+    `AsyncIterable` (a protocol's stub); a `yield` inside a nested `def` or lambda does not
+    make the outer function a generator. Generators wrapped by a decorator
+    (`@asynccontextmanager`) are something else and are not reported.
+
+    ## Example
+    ```python
+    async def stream_events(order_id):
+        async for event in bus.subscribe(order_id):
+            yield event
+
+    async def latest(order_id):
+        events = await stream_events(order_id)
+        return events[-1]
+    ```
+
+    ## Use instead
+    ```python
+    async def latest(order_id):
+        events = [event async for event in stream_events(order_id)]
+        return events[-1]
+    ```
+    or `async for event in stream_events(order_id): ...`.
+    """
+
+    code = "AL303"
+    name = "await-on-async-generator"
+    summary = "`await` on an async generator function's call (TypeError: iterate it instead)"
+    message = (
+        "`await {call}` in {where}: {call} returns an async generator, not a coroutine "
+        "(TypeError at run time); iterate it with `async for ... in {call}`"
+    )
+    VALID = (
+        "async def events():\n    yield 1\nasync def f():\n"
+        "    async for event in events():\n        print(event)\n",
+        "async def events():\n    yield 1\nasync def f():\n"
+        "    return [event async for event in events()]\n",
+        "async def work():\n    def inner():\n        yield 1\n    return list(inner())\n"
+        "async def f():\n    return await work()\n",
+        "from contextlib import asynccontextmanager\n@asynccontextmanager\nasync def span():\n"
+        "    yield\nasync def f():\n    async with span():\n        pass\n",
+        "async def f(events):\n    await events()\n",
+        "from typing import AsyncIterator\nclass Source:\n"
+        "    async def stream(self) -> AsyncIterator[int]:\n        ...\n"
+        "async def f(source: Source):\n    return await source.stream()\n",
+    )
+    INVALID = (
+        "async def events():\n    yield 1\nasync def f():\n"
+        "    return await events()  # expect: AL303\n",
+        "class Feed:\n    async def items(self, n):\n        for i in range(n):\n"
+        "            yield i\n    async def first(self):\n"
+        "        return (await self.items(1))[0]  # expect: AL303\n",
     )
 
 

@@ -24,6 +24,7 @@ _ASYNC_SETUP = (
     "Factory = async_sessionmaker(engine)\n"
 )
 _MODELS = (
+    "from datetime import datetime\n"
     "from sqlalchemy import ForeignKey, func\n"
     "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, selectinload\n"
     "class Base(DeclarativeBase):\n    pass\n"
@@ -31,6 +32,8 @@ _MODELS = (
     "    __tablename__ = 'parent'\n"
     "    id: Mapped[int] = mapped_column(primary_key=True)\n"
     "    updated: Mapped[str] = mapped_column(server_default=func.now(), onupdate=func.now())\n"
+    "    hits: Mapped[int] = mapped_column(server_default='0')\n"
+    "    touched: Mapped[datetime] = mapped_column(default=datetime.now, onupdate=datetime.now)\n"
     "    children: Mapped[list['Child']] = relationship(back_populates='parent')\n"
     "    tags: Mapped[list['Child']] = relationship(lazy='selectin')\n"
     "class Child(Base):\n"
@@ -38,6 +41,32 @@ _MODELS = (
     "    id: Mapped[int] = mapped_column(primary_key=True)\n"
     "    parent_id: Mapped[int] = mapped_column(ForeignKey('parent.id'))\n"
     "    parent: Mapped[Parent] = relationship(back_populates='children')\n"
+)
+
+
+_SQLMODEL = (
+    "from typing import Optional\n"
+    "from sqlmodel import Field, Relationship, SQLModel\n"
+    "from sqlmodel.ext.asyncio.session import AsyncSession\n"
+    "class Team(SQLModel, table=True):\n"
+    "    id: Optional[int] = Field(default=None, primary_key=True)\n"
+    "    heroes: list['Hero'] = Relationship(sa_relationship_kwargs={'lazy': 'selectin'})\n"
+    "    coaches: list['Hero'] = Relationship(sa_relationship_kwargs=dict(lazy='joined'))\n"
+    "    fans: list['Hero'] = Relationship(sa_relationship_kwargs=RELATIONSHIP_OPTIONS)\n"
+    "    rivals: list['Hero'] = Relationship()\n"
+    "class Hero(SQLModel, table=True):\n"
+    "    id: Optional[int] = Field(default=None, primary_key=True)\n"
+    "    team_id: Optional[int] = Field(default=None, foreign_key='team.id')\n"
+)
+# Project helpers handing out sessions of a factory (`{factory}`): returned, yielded to FastAPI,
+# or yielded by an async context manager.
+_WRAPPERS = (
+    "from contextlib import asynccontextmanager\n"
+    "from fastapi import Depends\n"
+    "def new_session():\n    return {factory}()\n"
+    "async def get_session():\n    async with {factory}() as session:\n        yield session\n"
+    "@asynccontextmanager\nasync def session_scope():\n"
+    "    async with {factory}() as session:\n        yield session\n"
 )
 
 
@@ -207,7 +236,12 @@ class ImplicitLazyLoad(Rule):
     Flags attribute access, in async code, to a relationship that would load lazily: on an
     instance obtained from an `AsyncSession` (`get`, `scalars`/`execute` of `select(Model)`,
     ...) whose relationship uses the default `lazy="select"` and was not loaded eagerly by the
-    query (`selectinload`, `joinedload`, `subqueryload`, `immediateload`).
+    query (`selectinload`, `joinedload`, `subqueryload`, `immediateload`). sqlmodel's
+    `Relationship(sa_relationship_kwargs={"lazy": "selectin"})` (or `dict(lazy=...)`) counts as
+    `lazy=`; options that are not written out (a name, `**base`) are unknown, and not reported.
+    A relationship named in `await session.refresh(obj, ["children"])` (or
+    `attribute_names=[...]`) is loaded by it (SQLAlchemy ≥ 2.0.4); a plain `refresh(obj)` leaves
+    lazy relationships lazy.
 
     ## Why is this bad?
     A lazy load is sync I/O. Under asyncio SQLAlchemy refuses it and raises
@@ -242,6 +276,14 @@ class ImplicitLazyLoad(Rule):
         _ASYNC_SETUP + _MODELS + "async def f(s: AsyncSession):\n"
         "    p = await s.get(Parent, 1)\n    return p.id\n",
         _MODELS + "def f(p: Parent):\n    return p.children\n",
+        _ASYNC_SETUP + _MODELS + "async def f(s: AsyncSession):\n"
+        "    p = await s.get(Parent, 1)\n    await s.refresh(p, ['children'])\n    return p.children\n",
+        _ASYNC_SETUP + _MODELS + "async def f(s: AsyncSession, names: list[str]):\n"
+        "    p = await s.get(Parent, 1)\n    q = await s.get(Parent, 2)\n"
+        "    await s.refresh(p, attribute_names=('id', 'children'))\n"
+        "    await s.refresh(q, names)\n    return p.children, q.children\n",
+        _SQLMODEL + "async def f(s: AsyncSession):\n"
+        "    team = await s.get(Team, 1)\n    return team.heroes, team.coaches, team.fans\n",
     )
     INVALID = (
         _ASYNC_SETUP + _MODELS + "async def f(s: AsyncSession):\n"
@@ -250,6 +292,12 @@ class ImplicitLazyLoad(Rule):
         "    result = await s.execute(select(Child))\n"
         "    for child in result.scalars().all():\n"
         "        print(child.parent)  # expect: AL204\n",
+        _ASYNC_SETUP + _MODELS + "async def f(s: AsyncSession):\n"
+        "    p = await s.get(Parent, 1)\n    q = await s.get(Parent, 2)\n"
+        "    await s.refresh(p)\n    await s.refresh(q, ['id'])\n"
+        "    return p.children, q.children  # expect: AL204, AL204\n",
+        _SQLMODEL + "async def f(s: AsyncSession):\n"
+        "    team = await s.get(Team, 1)\n    return team.rivals  # expect: AL204\n",
     )
 
 
@@ -261,6 +309,14 @@ class ExpiredAttributeAccess(Rule):
     column the database fills in (`onupdate`, `server_default`) after a flush, without
     `await session.refresh(obj)` in between. Only a commit that dominates the read (same
     block or an enclosing one) counts.
+
+    A session handed out by a project helper — `return Factory()`, a FastAPI dependency that
+    yields one (`async with Factory() as s: yield s`), an `@asynccontextmanager` — carries its
+    factory's `expire_on_commit`, in any module. An attribute set in Python before the flush
+    (`obj.n = 1`, `obj.n += 1`, `Model(n=1)`) is written by it, not filled in by the database,
+    so it is not reported for the server-filled case; neither is an `onupdate=` computed in
+    Python (`onupdate=datetime.now`). A commit that expires the instance expires those too;
+    only what is set, or refreshed by name, after it stays readable.
 
     ## Why is this bad?
     An expired attribute is reloaded on access: sync I/O, which under asyncio raises
@@ -298,6 +354,27 @@ class ExpiredAttributeAccess(Rule):
         _ASYNC_SETUP + _MODELS + "async def f(x: Parent, ok: bool):\n    async with Factory() as s:\n"
         "        s.add(x)\n        if ok:\n            await s.commit()\n        else:\n"
         "            return x.id\n",
+        # Sessions from project helpers around an expire_on_commit=False factory.
+        _ASYNC_SETUP + _MODELS + "Keep = async_sessionmaker(engine, expire_on_commit=False)\n"
+        + _WRAPPERS.format(factory="Keep")
+        + "async def a(x: Parent):\n    s = new_session()\n    s.add(x)\n    await s.commit()\n"
+        "    return x.id\n"
+        "async def b(x: Parent, s: AsyncSession = Depends(get_session)):\n"
+        "    s.add(x)\n    await s.commit()\n    return x.id\n"
+        "async def c(x: Parent):\n    async with session_scope() as s:\n"
+        "        s.add(x)\n        await s.commit()\n        return x.id\n",
+        # Set in Python before the flush: written, not filled in by the database.
+        _ASYNC_SETUP + _MODELS + "Keep = async_sessionmaker(engine, expire_on_commit=False)\n"
+        "async def f(pid: int):\n    async with Keep() as s:\n"
+        "        p = await s.get(Parent, pid)\n        p.updated = 'now'\n        p.hits += 1\n"
+        "        await s.flush()\n        return p.updated, p.hits, p.touched\n",
+        _ASYNC_SETUP + _MODELS + "Keep = async_sessionmaker(engine, expire_on_commit=False)\n"
+        "async def f():\n    async with Keep() as s:\n"
+        "        p = Parent(updated='now', hits=1)\n        s.add(p)\n        await s.commit()\n"
+        "        return p.updated, p.hits\n",
+        _ASYNC_SETUP + _MODELS + "async def f(x: Parent):\n    async with Factory() as s:\n"
+        "        s.add(x)\n        await s.commit()\n        x.hits = 0\n"
+        "        await s.refresh(x, ['id'])\n        return x.hits, x.id\n",
     )
     INVALID = (
         _ASYNC_SETUP + _MODELS + "async def f(x: Parent):\n    async with Factory() as s:\n"
@@ -309,6 +386,23 @@ class ExpiredAttributeAccess(Rule):
         "    return await s.get(Parent, pid)\n"
         "async def f(pid: int):\n    async with Factory() as s:\n"
         "        p = await load(s, pid)\n        await s.commit()\n        return p.id  # expect: AL205\n",
+        # The same helpers around the default factory (expire_on_commit=True).
+        _ASYNC_SETUP + _MODELS + _WRAPPERS.format(factory="Factory")
+        + "async def a(x: Parent):\n    s = new_session()\n    s.add(x)\n    await s.commit()\n"
+        "    return x.id  # expect: AL205\n"
+        "async def b(x: Parent, s: AsyncSession = Depends(get_session)):\n"
+        "    s.add(x)\n    await s.commit()\n    return x.id  # expect: AL205\n"
+        "async def c(x: Parent):\n    async with session_scope() as s:\n"
+        "        s.add(x)\n        await s.commit()\n        return x.id  # expect: AL205\n",
+        # Set before a commit that expires everything: reloaded all the same. And the flush
+        # still fills in what was not set.
+        _ASYNC_SETUP + _MODELS + "async def f(pid: int):\n    async with Factory() as s:\n"
+        "        p = await s.get(Parent, pid)\n        p.hits = 1\n        await s.commit()\n"
+        "        return p.hits  # expect: AL205\n",
+        _ASYNC_SETUP + _MODELS + "Keep = async_sessionmaker(engine, expire_on_commit=False)\n"
+        "async def f(pid: int):\n    async with Keep() as s:\n"
+        "        p = await s.get(Parent, pid)\n        p.hits += 1\n        await s.flush()\n"
+        "        return p.updated  # expect: AL205\n",
     )
 
 

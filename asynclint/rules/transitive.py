@@ -36,6 +36,19 @@ class TransitiveBlockingCall(Rule):
         return await run_in_threadpool(fetch_profile, uid)
     ```
     or make the helper async (with an async HTTP client) and `await` it.
+
+    ## Steady state
+    Only blocking that happens on every call counts. A helper memoised with `functools.cache`,
+    `functools.lru_cache` (with or without arguments) or `functools.cached_property` — the
+    decorator resolved through the module's imports, not matched by name — and the statements
+    under a load-once guard (`if _CACHE is None: _CACHE = json.load(open(path))` with
+    `global _CACHE`, `if not _LOADED: ...; _LOADED = True`, or `if _CACHE is not None: return
+    _CACHE` followed by the load) block once per process, so they are not reported; calls
+    outside the guard still are. A guard on a parameter or a local, or one whose block does
+    not assign the module-level name it tests, runs on every call and is reported. A
+    cachetools `@cached(TTLCache(...))` is reported: a TTL cache misses again after every
+    expiry, so it keeps blocking. A blocking call written in the async function itself is
+    reported by its own rule (AL101–AL109) even under a load-once guard.
     """
 
     code = "AL110"
@@ -58,6 +71,34 @@ class TransitiveBlockingCall(Rule):
         "async def f():\n    touch()\n",
         "import time\nfrom asgiref.sync import sync_to_async\n@sync_to_async\ndef slow():\n"
         "    time.sleep(1)\nasync def f():\n    await slow()\n",
+        # Steady state: memoised helpers block once per process.
+        "import functools, time\n@functools.lru_cache\ndef settings():\n    time.sleep(1)\n"
+        "async def f():\n    settings()\n",
+        "import json\nfrom functools import cache, lru_cache\n@cache\ndef a():\n"
+        "    return json.load(open('a.json'))\n@lru_cache()\ndef b():\n"
+        "    return json.load(open('b.json'))\nasync def f():\n    return a(), b()\n",
+        "import json\nimport functools as ft\n@ft.lru_cache(maxsize=None)\ndef a(name):\n"
+        "    return json.load(open(name))\n@ft.lru_cache(128)\ndef b(name):\n"
+        "    return json.load(open(name))\nasync def f():\n    return a('x'), b('y')\n",
+        "import json\nfrom functools import cached_property\nclass Config:\n"
+        "    @cached_property\n    def data(self):\n        return json.load(open('c.json'))\n"
+        "    async def get(self, key):\n        return self.data[key]\n",
+        # Steady state: load-once guards on a module-level sentinel.
+        "import json\n_CACHE = None\ndef settings():\n    global _CACHE\n"
+        "    if _CACHE is None:\n        _CACHE = json.load(open('s.json'))\n    return _CACHE\n"
+        "def setting(key):\n    return settings()[key]\n"
+        "async def f():\n    return setting('debug')\n",
+        "import json\n_LOADED = False\nTABLE = {}\ndef ensure_loaded():\n    global _LOADED\n"
+        "    if not _LOADED:\n        TABLE.update(json.load(open('t.json')))\n        _LOADED = True\n"
+        "async def f():\n    ensure_loaded()\n",
+        "import json\n_settings = None\ndef settings():\n    global _settings\n"
+        "    if _settings is None:\n        with open('s.json') as fh:\n"
+        "            _settings = json.load(fh)\n    return _settings\n"
+        "async def f():\n    return settings()\n",
+        "import json\n_CACHE = None\ndef settings():\n    global _CACHE\n"
+        "    if _CACHE is not None:\n        return _CACHE\n    with open('s.json') as fh:\n"
+        "        _CACHE = json.load(fh)\n    return _CACHE\n"
+        "async def f():\n    return settings()\n",
     )
     INVALID = (
         "import time\ndef slow():\n    time.sleep(1)\nasync def f():\n    slow()  # expect: AL110\n",
@@ -70,6 +111,33 @@ class TransitiveBlockingCall(Rule):
         "async def f():\n    walk(3)  # expect: AL110\n",
         "import time\nclass Repo:\n    def load(self):\n        time.sleep(1)\n"
         "async def f():\n    repo = Repo()\n    repo.load()  # expect: AL110\n",
-        "import functools, time\n@functools.lru_cache\ndef settings():\n    time.sleep(1)\n"
+        # Not steady-state exemptions: a project decorator that happens to be named lru_cache,
+        # and a TTL cache (it misses again after every expiry).
+        "import functools, time\ndef lru_cache(fn):\n    @functools.wraps(fn)\n"
+        "    def logged(*args):\n        print('calling', fn.__name__)\n        return fn(*args)\n"
+        "    return logged\n@lru_cache\ndef settings():\n    time.sleep(1)\n"
         "async def f():\n    settings()  # expect: AL110\n",
+        "import time\nfrom cachetools import TTLCache, cached\n"
+        "@cached(cache=TTLCache(maxsize=1, ttl=60))\ndef rates():\n    time.sleep(1)\n"
+        "async def f():\n    rates()  # expect: AL110\n",
+        # Not load-once guards: a parameter, a module-level name the block does not assign,
+        # a block assigning another name; and a blocking call outside a real guard.
+        "import json\ndef load(path, data=None):\n    if data is None:\n"
+        "        data = json.load(open(path))\n    return data\n"
+        "async def f():\n    return load('d.json')  # expect: AL110\n",
+        "import json\n_CONFIG = None\ndef config():\n    if _CONFIG is None:\n"
+        "        return json.load(open('c.json'))\n    return _CONFIG\n"
+        "async def f():\n    return config()  # expect: AL110\n",
+        "import json\n_CACHE = None\n_DATA = None\ndef data():\n    global _CACHE, _DATA\n"
+        "    if _CACHE is None:\n        _DATA = json.load(open('d.json'))\n    return _DATA\n"
+        "async def f():\n    return data()  # expect: AL110\n",
+        "import json\n_CACHE = None\ndef lookup(key):\n    global _CACHE\n"
+        "    if _CACHE is None:\n        _CACHE = {}\n    return json.load(open(key))\n"
+        "async def f():\n    return lookup('k.json')  # expect: AL110\n",
+        # Only chains change: a guarded blocking call in the async function itself is reported.
+        "import json\n_CACHE = None\nasync def f():\n    global _CACHE\n"
+        "    if _CACHE is None:\n        _CACHE = json.load(open('c.json'))  # expect: AL103\n"
+        "    return _CACHE\n"
+        "def reload():\n    return json.load(open('c.json'))\n"
+        "async def g():\n    return reload()  # expect: AL110\n",
     )

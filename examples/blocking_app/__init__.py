@@ -7,12 +7,14 @@ turned into an ``expect`` one when the rule lands (as AL110 and AL201 were); one
 ``POST /orders/{id}/reopen`` (AL205 on an instance loaded through a project helper).
 
 Two kinds of misuse: blocking calls on the event loop (AL101–AL110, AL201), which only cost
-latency, and coroutine/ORM misuse (AL202–AL205, AL301, AL302), which breaks the endpoint: a
-commit that never runs, a ``TypeError``, ``MissingGreenlet``, a notification never sent.
+latency, and coroutine/ORM misuse (AL202–AL205, AL301–AL303), which breaks the endpoint: a
+commit that never runs, a ``TypeError`` (``await session.add(...)``, ``await`` on an async
+generator in ``GET /orders/{id}/events``), ``MissingGreenlet``, a notification never sent.
 
 Unmarked "near misses" (a ``def`` endpoint that sleeps, ``run_in_threadpool``, a lambda given to
 ``run_in_executor``, a shadowed name, a relationship loaded with ``selectinload``, an order built
-in the request and read after a commit that does not expire it) must stay silent.
+in the request and read after a commit that does not expire it, an async generator iterated with
+``async for``) must stay silent.
 
 AL100 (calls listed under ``extra-blocking-calls``) needs a configuration file, so it is not
 exercised here: the twin is linted with the defaults (``--no-config``).

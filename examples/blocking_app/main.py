@@ -64,7 +64,7 @@ from . import database
 from .database import ExpiringSessionDep, SessionDep
 from .helpers import fetch_report
 from .models import Base, Item, Order, OrderBase, OrderLine
-from .notifications import notify_warehouse, send_receipt
+from .notifications import notify_warehouse, order_events, send_receipt
 from .schemas import OrderCreateRequest, OrderLineResponse, OrderResponse
 
 REPORT_PATH = Path(__file__).parent / "data" / "report.txt"
@@ -399,3 +399,19 @@ async def ticks(
     for _ in range(n):
         await time.sleep(seconds)
     return {"ticks": n}
+
+
+# ------------------------------------------- async generators (kept last: see AL303 below)
+
+
+@app.get("/orders/{order_id}/events")
+async def read_order_events(order_id: int) -> list[str]:
+    """The order's event feed. ``order_events`` is an async generator: its call is an async
+    iterator, and awaiting it raises TypeError (AL303)."""
+    return await order_events(order_id)  # expect: AL303
+
+
+@app.get("/orders/{order_id}/events/collected")
+async def read_order_events_collected(order_id: int) -> list[str]:
+    """Near miss: ``GET /orders/{id}/events`` done right, iterating the generator."""
+    return [event async for event in order_events(order_id)]
