@@ -33,7 +33,8 @@ from asynclint.index.codec import Codec
 from asynclint.index.summary import ModuleSummary
 
 ENV_VAR = "ASYNCLINT_CACHE_DIR"
-# Bumped when the entry layout changes in a way the code digest would not show (it always does).
+# Recorded in each entry: an entry of another format (copied from another version's directory,
+# say) is a miss. The version directory already keeps other asynclint code's entries apart.
 FORMAT = 1
 _MAGIC = "asynclint-summary"
 _MAX_ENTRY_BYTES = 64 * 1024 * 1024  # far above any real summary; a planted giant is a miss
@@ -120,7 +121,9 @@ def decode_entry(key: str, data: bytes) -> ModuleSummary | None:
         ):
             return None
         return _SUMMARIES.decode(entry[3])
-    except (ValueError, RecursionError, MemoryError):  # CodecError is a ValueError
+    # CodecError is a ValueError; TypeError only as a last line of defence: nothing an entry
+    # holds may stop the run
+    except (ValueError, TypeError, RecursionError, MemoryError):
         return None
 
 

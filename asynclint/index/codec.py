@@ -57,7 +57,7 @@ _PLAIN: dict[object, frozenset[type]] = {
 
 def _checker(allowed: frozenset[type]) -> Coder:
     bounded = int in allowed
-    names = " | ".join(sorted(kind.__name__ for kind in allowed))
+    names = _names(allowed)
 
     def check(data: Any, depth: int) -> Any:
         if type(data) not in allowed:
@@ -75,7 +75,7 @@ def _float(data: Any, depth: int) -> Any:
     return data
 
 
-def json_value(data: Any, depth: int) -> Any:
+def _json_value(data: Any, depth: int) -> Any:
     """An `object`/`Any` field: JSON scalars, and lists and str-keyed dicts of them."""
     kind = type(data)
     if kind is str or kind is bool or data is None:
@@ -87,9 +87,9 @@ def json_value(data: Any, depth: int) -> Any:
     if depth > MAX_DEPTH:
         _too_deep()
     if kind is list:
-        return [json_value(item, depth + 1) for item in data]
+        return [_json_value(item, depth + 1) for item in data]
     if kind is dict:
-        return {_key(key): json_value(item, depth + 1) for key, item in data.items()}
+        return {_key(key): _json_value(item, depth + 1) for key, item in data.items()}
     _fail("a JSON value (str, bool, None, int, list, dict)", data)
 
 
@@ -99,7 +99,7 @@ def _key(key: Any) -> str:
     return key  # type: ignore[no-any-return]
 
 
-_OTHER_SCALARS: dict[object, Coder] = {float: _float, object: json_value, Any: json_value}
+_OTHER_SCALARS: dict[object, Coder] = {float: _float, object: _json_value, Any: _json_value}
 
 
 class Codec(Generic[T]):
