@@ -12,7 +12,7 @@ from asynclint.config import Config
 from asynclint.discovery import discover, pattern_spec
 from asynclint.engine import CheckOptions, worth_checking
 from asynclint.findings import FileError, FileResult, Finding, sort_findings
-from asynclint.index.cache import CACHE_DIR_NAME
+from asynclint.index.cache import cache_location
 from asynclint.index.modules import ModuleMap, find_root
 from asynclint.runner import Task, default_jobs, run
 
@@ -24,13 +24,23 @@ class LintResult:
     files: int = 0
 
 
-def check_options(config: Config, modules: ModuleMap | None = None, cache: bool = True) -> CheckOptions:
-    cache_dir = Path(modules.root) / CACHE_DIR_NAME if modules is not None and cache else None
+def check_options(
+    config: Config,
+    modules: ModuleMap | None = None,
+    cache: bool = True,
+    cache_dir: Path | None = None,
+) -> CheckOptions:
+    """`cache_dir` holds asynclint's cache (default: ASYNCLINT_CACHE_DIR or the user's cache
+    directory). It is an argument, never configuration: `[tool.asynclint]` is part of the
+    checked tree, and a cache the tree can point at is a cache a pull request can plant."""
+    location = None
+    if modules is not None and cache:
+        location = cache_location(Path(modules.root), cache_dir)
     return CheckOptions(
         extra_calls=config.extra_blocking_calls,
         extra_offload=config.offload_functions,
         modules=modules.modules if modules is not None else {},
-        cache_dir=cache_dir,
+        cache=location,
     )
 
 
@@ -46,6 +56,7 @@ def lint_paths(
     jobs: int | None = None,
     cache: bool = True,
     force_exclude: bool = False,
+    cache_dir: Path | None = None,
 ) -> LintResult:
     """Lint files and directories with the whole project's facts; report only these paths.
 
@@ -65,17 +76,19 @@ def lint_paths(
         for file in files
         if worth_checking(str(file), file in explicit)
     ]
-    results = run(tasks, check_options(config, modules, cache), jobs or default_jobs())
+    results = run(tasks, check_options(config, modules, cache, cache_dir), jobs or default_jobs())
     return _collect(results, config, len(files))
 
 
-def lint_text(text: str, path: str, config: Config, cache: bool = True) -> LintResult:
+def lint_text(
+    text: str, path: str, config: Config, cache: bool = True, cache_dir: Path | None = None
+) -> LintResult:
     """Lint an editor buffer as if it were the file at `path` (in a worker, as files are)."""
     file = Path(path)
     modules = project_modules(file.absolute(), config) if file.parent.exists() else None
     module = modules.name_of(file) if modules is not None else None
     task = Task(path, module, text, explicit=True)
-    results = run([task], check_options(config, modules, cache), jobs=1)
+    results = run([task], check_options(config, modules, cache, cache_dir), jobs=1)
     return _collect(results, config, 1)
 
 

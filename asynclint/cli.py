@@ -73,7 +73,8 @@ def _explain(ctx: click.Context, _param: click.Parameter, value: str | None) -> 
 @click.option("--no-config", is_flag=True, help="Ignore configuration files; use the defaults.")
 @click.option("--stdin-filename", metavar="PATH", help="Lint standard input, reporting it as PATH (for editors).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes that parse and check files (default: one per CPU).")
-@click.option("--no-cache", is_flag=True, help="Do not read or write the module-summary cache (.asynclint_cache).")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the module-summary cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR", help="Keep the module-summary cache in DIR/asynclint (default: $ASYNCLINT_CACHE_DIR, else the user cache directory).")
 @click.option("--force-exclude", is_flag=True, help="Apply the excludes to files named on the command line too (for pre-commit).")
 @click.option("--endpoints", is_flag=True, help="List every route and dependency of PATHS: where FastAPI runs it (event loop or threadpool) and its findings; exit 0.")
 @click.option("--explain", metavar="CODE", callback=_explain, expose_value=False, is_eager=True, help="Explain a rule and exit.")
@@ -94,6 +95,7 @@ def command(
     stdin_filename: str | None,
     jobs: int | None,
     no_cache: bool,
+    cache_dir: Path | None,
     force_exclude: bool,
     endpoints: bool,
 ) -> None:
@@ -118,17 +120,24 @@ def command(
         raise CommandError(str(error)) from None
     if endpoints:
         try:
-            endpoint_map.run(paths or (".",), config, output_format, jobs, not no_cache, quiet)
+            endpoint_map.run(
+                paths or (".",), config, output_format, jobs, not no_cache, quiet, cache_dir
+            )
         except MissingPath as missing:
             raise CommandError(f"path does not exist: {missing}") from None
         sys.exit(EXIT_CLEAN)
     source_line = _SourceLines()
     if stdin_filename is not None:
-        result = _lint_stdin(stdin_filename, config, source_line, cache=not no_cache)
+        result = _lint_stdin(stdin_filename, config, source_line, not no_cache, cache_dir)
     else:
         try:
             result = lint_paths(
-                paths or (".",), config, jobs, cache=not no_cache, force_exclude=force_exclude
+                paths or (".",),
+                config,
+                jobs,
+                cache=not no_cache,
+                force_exclude=force_exclude,
+                cache_dir=cache_dir,
             )
         except MissingPath as missing:
             raise CommandError(f"path does not exist: {missing}") from None
@@ -148,14 +157,16 @@ def _load_config(config_file: Path | None, no_config: bool, first_path: str) -> 
     return load_config(found) if found else Config()
 
 
-def _lint_stdin(path: str, config: Config, source_line: _SourceLines, cache: bool) -> LintResult:
+def _lint_stdin(
+    path: str, config: Config, source_line: _SourceLines, cache: bool, cache_dir: Path | None
+) -> LintResult:
     """Standard input decoded as Python decodes a file (coding cookie, BOM), reported as `path`."""
     try:
         text = source.decode(sys.stdin.buffer.read())
     except source.SourceError as error:
         return LintResult(errors=[FileError(path, str(error))], files=1)
     source_line.texts[path] = text
-    return lint_text(text, path, config, cache)
+    return lint_text(text, path, config, cache, cache_dir)
 
 
 def _report(

@@ -131,7 +131,11 @@ class _Target:
 
 # -- building the map ----------------------------------------------------------------------------
 def build(
-    paths: Iterable[str], config: Config, jobs: int | None = None, cache: bool = True
+    paths: Iterable[str],
+    config: Config,
+    jobs: int | None = None,
+    cache: bool = True,
+    cache_dir: Path | None = None,
 ) -> EndpointMap:
     """The endpoint map of `paths`. Raises discovery.MissingPath for a path that does not exist."""
     paths = list(paths)
@@ -140,13 +144,13 @@ def build(
     if not files:
         return result
     modules = project_modules(Path(paths[0]), config)
-    project = make_project(check_options(config, modules, cache))
+    project = make_project(check_options(config, modules, cache, cache_dir))
     summaries = [
         summary
         for file in files
         if (summary := _summarise(project, file, modules.name_of(file), result.notes))
     ]
-    lint = lint_paths(paths, config, jobs, cache)
+    lint = lint_paths(paths, config, jobs, cache, cache_dir=cache_dir)
     for error in lint.errors:
         result.notes.setdefault(error.path, f"findings not counted: {error.message}")
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -322,9 +326,10 @@ def run(
     jobs: int | None = None,
     cache: bool = True,
     quiet: bool = False,
+    cache_dir: Path | None = None,
 ) -> None:
     """The `--endpoints` mode of the command: the map on stdout, skipped files on stderr."""
-    endpoint_map = build(paths, config, jobs, cache)
+    endpoint_map = build(paths, config, jobs, cache, cache_dir)
     for path, note in sorted(endpoint_map.notes.items()):
         click.echo(f"{path}: note: {note}", err=True)
     if output_format == "json":

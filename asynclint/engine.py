@@ -21,7 +21,7 @@ from asynclint import source
 from asynclint.catalog import Blocking
 from asynclint.checker import Report, UnitChecker
 from asynclint.findings import FileError, FileResult, Finding
-from asynclint.index.cache import SummaryCache
+from asynclint.index.cache import CacheLocation, SummaryCache
 from asynclint.index.parsing import NewerGrammarError, parse_module
 from asynclint.index.project import Project
 from asynclint.index.summary import ModuleSummary, Unit
@@ -40,12 +40,12 @@ class CheckOptions:
     extra_offload: frozenset[str] = frozenset()
     # The project's modules (dotted name -> file), so facts from other files are found.
     modules: Mapping[str, Path] = field(default_factory=dict)
-    cache_dir: Path | None = None
+    cache: CacheLocation | None = None  # None: no summary cache (`--no-cache`, no project)
 
 
 def make_project(options: CheckOptions) -> Project:
     """The project index a process checks with (build once per process, it caches summaries)."""
-    cache = SummaryCache(options.cache_dir) if options.cache_dir is not None else None
+    cache = SummaryCache(options.cache) if options.cache is not None else None
     return Project(options.modules, cache, options.extra_calls)
 
 

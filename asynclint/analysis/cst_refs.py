@@ -12,6 +12,7 @@ from asynclint.analysis import orm
 from asynclint.analysis.kinds import canonical
 from asynclint.analysis.names import ScopeStack
 from asynclint.analysis.values import (
+    OTHER_CONSTANT,
     PASSTHROUGH,
     Annotated,
     Attr,
@@ -22,6 +23,7 @@ from asynclint.analysis.values import (
     Ref,
     SelfAttr,
     Statement,
+    keyword_constant,
 )
 
 _DEPENDENCY_MARKERS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends",
@@ -103,7 +105,9 @@ class CstRefs:
                 continue
             value = arg.value
             if isinstance(value, (cst.Integer, cst.SimpleString)):
-                keywords.append((arg.keyword.value, value.evaluated_value))
+                keywords.append((arg.keyword.value, keyword_constant(value.evaluated_value)))
+            elif isinstance(value, (cst.Float, cst.Imaginary, cst.Ellipsis)):
+                keywords.append((arg.keyword.value, OTHER_CONSTANT))  # as index/ast_refs.py keeps them
             elif isinstance(value, cst.Name) and value.value in ("True", "False", "None"):
                 keywords.append((arg.keyword.value, {"True": True, "False": False, "None": None}[value.value]))
             else:

@@ -80,6 +80,22 @@ class Statement:
 
 Ref = Union[Name, Known, Call, Attr, Await, Item, Annotated, SelfAttr]
 
+# A constant keyword argument other than str, bool, None or a 64-bit int (bytes, a float,
+# complex, `...`, a huge int): kept as this marker, not dropped, so `expire_on_commit=0.0`
+# still reads as "given, not a known flag" rather than as the default. Summaries hold only
+# values the JSON cache stores exactly.
+OTHER_CONSTANT = "<constant>"
+_INT_LIMIT = 2**63
+
+
+def keyword_constant(value: object) -> object:
+    """What a `Call`'s keywords keep of a constant from the source."""
+    if value is None or type(value) is str or type(value) is bool:
+        return value
+    if type(value) is int and -_INT_LIMIT <= value < _INT_LIMIT:
+        return value
+    return OTHER_CONSTANT
+
 
 class Env(Protocol):
     def module_value(self, qualified: str) -> Ref | None:

@@ -18,6 +18,7 @@ from asynclint.analysis.values import (
     Ref,
     SelfAttr,
     Statement,
+    keyword_constant,
 )
 
 _DEPENDENCY_MARKERS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends",
@@ -91,7 +92,7 @@ class AstRefs:
                 continue
             value = keyword.value
             if isinstance(value, ast.Constant):
-                keywords.append((keyword.arg, value.value))
+                keywords.append((keyword.arg, keyword_constant(value.value)))
             else:
                 qualified = self.qualified(value)
                 if qualified is not None:

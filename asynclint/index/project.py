@@ -67,7 +67,8 @@ class Project:
         """The summary of this text, registered as `module` at `path`: from this run, the disk
         cache, or a fresh parse. `parse` may return None (the engine's syntax gate records why)
         or raise; a fresh summary goes to the cache."""
-        key = digest(text, module)
+        package = package_of(module, path)
+        key = digest(text, module, package)
         summary = self._summaries.get(module) if self._digests.get(module) == key else None
         if summary is None and self.cache is not None:
             summary = self.cache.get(key)
@@ -75,7 +76,7 @@ class Project:
             tree = parse(text)
             if tree is None:
                 return None
-            summary = summarise(tree, source.split_lines(text), module, package_of(module, path))
+            summary = summarise(tree, source.split_lines(text), module, package)
             if self.cache is not None:
                 self.cache.put(key, summary)
         self._summaries[module] = summary
