@@ -122,12 +122,14 @@ class UnitChecker(CoroutineUse, OrmState):
         self.refs.methods.append((receiver, class_name) if receiver and class_name else None)
         self._class_names.append(None)
         self.scopes.push()
+        self.frames[-1].scope = self.scopes.current
         self._bind_params(node.params)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         frame = self.frames[-1]
         for name, (call, info, text) in frame.pending.items():
-            self._report_unawaited(frame, call, info, text, f"; it is assigned to `{name}` and never awaited")
+            if name not in frame.closure_reads:
+                self._report_unawaited(frame, call, info, text, f"; it is assigned to `{name}` and never awaited")
         self.frames.pop()
         self.refs.methods.pop()
         self._class_names.pop()
@@ -147,6 +149,7 @@ class UnitChecker(CoroutineUse, OrmState):
         )
         self._roles[id(node.body)] = "return"
         self.scopes.push()
+        self.frames[-1].scope = self.scopes.current
         self._bind_params(node.params)
 
     def leave_Lambda(self, original_node: cst.Lambda) -> None:
@@ -160,6 +163,7 @@ class UnitChecker(CoroutineUse, OrmState):
         self.frames.append(Frame(qualname=qualname, is_async=False))
         self._class_names.append(self.summary.qualified(qualname))
         self.scopes.push(is_class=True)
+        self.frames[-1].scope = self.scopes.current
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self.reports.extend(self.frames.pop().reports)
