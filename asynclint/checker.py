@@ -15,7 +15,8 @@ import libcst as cst
 
 from asynclint.analysis import orm
 from asynclint.analysis.calls import CallInfo, classify
-from asynclint.analysis.cst_refs import CstRefs, dotted
+from asynclint.analysis.arguments import WAIT_FLAGS, may_not_wait
+from asynclint.analysis.cst_refs import CstRefs, arguments, dotted
 from asynclint.analysis.kinds import Kind
 from asynclint.analysis.names import LOCAL, Binding, ScopeStack, import_target
 from asynclint.analysis.offload import OFFLOAD_FUNCTIONS, OFFLOAD_METHODS
@@ -281,7 +282,7 @@ class UnitChecker(CoroutineUse, OrmState):
         func_ref = self.refs.ref(node.func)
         if func_ref is None:
             return
-        info = classify(func_ref, self.project, self.extra_calls)
+        info = classify(func_ref, self.project, self.extra_calls, may_not_wait=_may_not_wait(node))
         self._check_coroutine_use(node, info)
         qualified = info.qualified
         if qualified in self.offload_functions or (
@@ -310,7 +311,9 @@ class UnitChecker(CoroutineUse, OrmState):
         if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)):
             return False
         inner = self.refs.ref(func.value.func)
-        return inner is not None and classify(inner, self.project, self.extra_calls).blocking is not None
+        if inner is None:
+            return False
+        return classify(inner, self.project, self.extra_calls, may_not_wait=_may_not_wait(func.value)).blocking is not None
 
     def _note_offload(self, node: cst.Call, wrapper: str) -> None:
         for arg in node.args:
@@ -378,3 +381,9 @@ class UnitChecker(CoroutineUse, OrmState):
             endpoint=owner.endpoint,
         )
 
+
+def _may_not_wait(node: cst.Call) -> bool:
+    """`q.put(item, block=False)`, `lock.acquire(blocking=flag)`: see analysis/arguments.py."""
+    func = node.func
+    method = func.attr.value if isinstance(func, cst.Attribute) else None
+    return method is not None and method in WAIT_FLAGS and may_not_wait(method, arguments(node))

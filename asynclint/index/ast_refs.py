@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from asynclint.analysis import orm
+from asynclint.analysis.arguments import UNKNOWN, Arguments, sized_queue, unbounded_queue
 from asynclint.analysis.kinds import canonical
 from asynclint.analysis.names import ScopeStack
 from asynclint.analysis.values import (
@@ -102,7 +103,8 @@ class AstRefs:
             if model is not None:
                 has_options = any(keyword.arg == "options" for keyword in node.keywords)
                 statement = Statement(model, None if has_options else frozenset())
-        return Call(func, tuple(keywords), statement)
+        unbounded = isinstance(func, Name) and sized_queue(func.qualified) and unbounded_queue(arguments(node))
+        return Call(func, tuple(keywords), statement, unbounded)
 
     def statement(self, node: ast.expr) -> Statement | None:
         """`select(Model).where(...).options(selectinload(Model.rel))` → Statement."""
@@ -180,6 +182,24 @@ class AstRefs:
 
 
 _GETTERS = frozenset({"get", "get_one"})
+
+
+def arguments(node: ast.Call) -> Arguments:
+    """A call's arguments as constants (UNKNOWN for other expressions)."""
+    positional: list[object] = []
+    starred = False
+    for arg in node.args:
+        if isinstance(arg, ast.Starred):
+            starred = True
+            break
+        positional.append(arg.value if isinstance(arg, ast.Constant) else UNKNOWN)
+    keywords: dict[str, object] = {}
+    for keyword in node.keywords:
+        if keyword.arg is None:
+            starred = True
+        else:
+            keywords[keyword.arg] = keyword.value.value if isinstance(keyword.value, ast.Constant) else UNKNOWN
+    return Arguments(tuple(positional), keywords, starred)
 
 
 def _is_none(node: ast.expr) -> bool:

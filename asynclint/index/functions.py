@@ -10,10 +10,11 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from asynclint.analysis.arguments import WAIT_FLAGS, may_not_wait
 from asynclint.analysis.decorators import MEMOISERS
 from asynclint.analysis.names import LOCAL, Binding, ScopeStack, import_target
 from asynclint.analysis.values import Annotated, Attr, Item, Ref
-from asynclint.index.ast_refs import AstRefs, dotted
+from asynclint.index.ast_refs import AstRefs, arguments, dotted
 from asynclint.index.load_once import guarded_after, load_once_guard
 
 _GENERATOR_TYPES = frozenset(
@@ -38,6 +39,8 @@ class CallSite:
     is_with: bool = False  # `with obj:` (a lock's __enter__)
     # Under a load-once guard (`if _CACHE is None: _CACHE = load()`): runs once per process.
     once: bool = False
+    # `put(item, block=False)`, `acquire(blocking=flag)`: a wait flag not known to be true.
+    may_not_wait: bool = False
 
 
 @dataclass(frozen=True)
@@ -251,7 +254,11 @@ class _Body(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call) -> None:
         func = self.refs.ref(node.func)
         if func is not None:
-            self.calls.append(CallSite(func, node.lineno, _text(node.func), once=self.once > 0))
+            method = node.func.attr if isinstance(node.func, ast.Attribute) else None
+            flagged = method is not None and method in WAIT_FLAGS and may_not_wait(method, arguments(node))
+            self.calls.append(
+                CallSite(func, node.lineno, _text(node.func), once=self.once > 0, may_not_wait=flagged)
+            )
         self.generic_visit(node)
 
     def _returned(self, value: ast.expr | None) -> None:

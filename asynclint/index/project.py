@@ -243,7 +243,7 @@ class Project:
             return None
         path = _shown(self.path_of(found[0].module))
         infos = [
-            (site, classify(site.func, self, self.extra_calls, site.is_with))
+            (site, classify(site.func, self, self.extra_calls, site.is_with, site.may_not_wait))
             for site in facts.calls
             if not site.once
         ]

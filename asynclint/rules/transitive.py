@@ -69,6 +69,12 @@ class TransitiveBlockingCall(Rule):
         "async def f():\n    return a(3)\n",
         "import threading\nlock = threading.Lock()\ndef touch():\n    with lock:\n        pass\n"
         "async def f():\n    touch()\n",
+        # Queues: `put` on one without a bound, or with `block=False`, does not wait.
+        "import queue\nclass Worker:\n    def __init__(self):\n        self._queue = queue.SimpleQueue()\n"
+        "        self._bounded = queue.Queue(100)\n"
+        "    def queue_task(self, task):\n        self._queue.put(task)\n"
+        "    def offer(self, task):\n        self._bounded.put(task, block=False)\n"
+        "    async def close(self):\n        self.queue_task(None)\n        self.offer(None)\n",
         "import time\nfrom asgiref.sync import sync_to_async\n@sync_to_async\ndef slow():\n"
         "    time.sleep(1)\nasync def f():\n    await slow()\n",
         # Steady state: memoised helpers block once per process.
@@ -111,6 +117,12 @@ class TransitiveBlockingCall(Rule):
         "async def f():\n    walk(3)  # expect: AL110\n",
         "import time\nclass Repo:\n    def load(self):\n        time.sleep(1)\n"
         "async def f():\n    repo = Repo()\n    repo.load()  # expect: AL110\n",
+        "import queue\nclass Worker:\n    def __init__(self):\n        self._queue = queue.Queue(100)\n"
+        "        self._tasks = queue.SimpleQueue()\n"
+        "    def queue_task(self, task):\n        self._queue.put(task)\n"
+        "    def next_task(self):\n        return self._tasks.get()\n"
+        "    async def close(self):\n        self.queue_task(None)  # expect: AL110\n"
+        "        return self.next_task()  # expect: AL110\n",
         # Not steady-state exemptions: a project decorator that happens to be named lru_cache,
         # and a TTL cache (it misses again after every expiry).
         "import functools, time\ndef lru_cache(fn):\n    @functools.wraps(fn)\n"
