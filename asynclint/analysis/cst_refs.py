@@ -9,7 +9,14 @@ from __future__ import annotations
 import libcst as cst
 
 from asynclint.analysis import orm
-from asynclint.analysis.arguments import UNKNOWN, Arguments, sized_queue, unbounded_queue
+from asynclint.analysis.arguments import (
+    UNKNOWN,
+    WAIT_FLAGS,
+    Arguments,
+    may_not_wait,
+    sized_queue,
+    unbounded_queue,
+)
 from asynclint.analysis.kinds import canonical
 from asynclint.analysis.names import ScopeStack
 from asynclint.analysis.values import (
@@ -226,6 +233,12 @@ def arguments(node: cst.Call) -> Arguments:
         elif not starred:
             positional.append(_constant(arg.value))
     return Arguments(tuple(positional), keywords, starred)
+
+
+def may_not_wait_call(node: cst.Call) -> bool:
+    """`q.put(item, block=False)`, `lock.acquire(blocking=flag)`: see analysis/arguments.py."""
+    method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
+    return method is not None and method in WAIT_FLAGS and may_not_wait(method, arguments(node))
 
 
 def _is_none(node: cst.BaseExpression) -> bool:

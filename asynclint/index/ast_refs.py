@@ -5,7 +5,14 @@ from __future__ import annotations
 import ast
 
 from asynclint.analysis import orm
-from asynclint.analysis.arguments import UNKNOWN, Arguments, sized_queue, unbounded_queue
+from asynclint.analysis.arguments import (
+    UNKNOWN,
+    WAIT_FLAGS,
+    Arguments,
+    may_not_wait,
+    sized_queue,
+    unbounded_queue,
+)
 from asynclint.analysis.kinds import canonical
 from asynclint.analysis.names import ScopeStack
 from asynclint.analysis.values import (
@@ -200,6 +207,12 @@ def arguments(node: ast.Call) -> Arguments:
         else:
             keywords[keyword.arg] = keyword.value.value if isinstance(keyword.value, ast.Constant) else UNKNOWN
     return Arguments(tuple(positional), keywords, starred)
+
+
+def may_not_wait_call(node: ast.Call) -> bool:
+    """`q.put(item, block=False)`, `lock.acquire(blocking=flag)`: see analysis/arguments.py."""
+    method = node.func.attr if isinstance(node.func, ast.Attribute) else None
+    return method is not None and method in WAIT_FLAGS and may_not_wait(method, arguments(node))
 
 
 def _is_none(node: ast.expr) -> bool:
