@@ -28,7 +28,7 @@ class Iteration:
     def _note_iterated_arguments(self, node: cst.Call, callee: str | None) -> None:
         """Before the arguments are visited: those the callee iterates (`list(rows())`), and
         `*rows()`."""
-        positional = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
+        positional = [arg.value for arg in node.args if arg.keyword is None and arg.star != "**"]
         positions = iterated_arguments(callee, id(node) in self._iterated)
         for value in positional[positions] if positions is not None else ():
             self._iterates(value)
