@@ -203,6 +203,7 @@ METHODS: dict[str, Blocking] = {
     "queue.Queue.get": QUEUE,
     "queue.Queue.put": QUEUE,
     "queue.Queue.join": QUEUE,
+    "queue.SimpleQueue.get": QUEUE,  # its `put` never waits: the queue has no bound
     "multiprocessing.Queue.get": QUEUE,
     "multiprocessing.Queue.put": QUEUE,
     "concurrent.futures.Future.result": FUTURE,
@@ -244,12 +245,28 @@ WITH_BLOCKS: dict[str, Blocking] = {
     for lock in ("Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition")
 }
 
+# Methods that wait only for room in a bounded queue: on one built without a maxsize
+# (`queue.Queue()`, `Queue(0)`, `Queue(maxsize=0)`) they return at once.
+BOUNDED_WAITS = frozenset({"queue.Queue.put", "multiprocessing.Queue.put"})
+# Methods that wait only when their `block`/`blocking` flag is true, the default
+# (`analysis/arguments.py` reads the flag): `q.put(item, block=False)` does not wait.
+FLAGGED_WAITS = frozenset(
+    {"queue.Queue.get", "queue.Queue.put", "queue.SimpleQueue.get", "multiprocessing.Queue.get",
+     "multiprocessing.Queue.put"}
+    | {f"threading.{lock}.acquire" for lock in ("Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition")}
+)
+
 # User-configured blocking calls (`extra-blocking-calls`) default to this code.
 USER_CODE = "AL100"
 
 
-def method_entry(kind: str, method: str) -> Blocking | None:
-    entry = METHODS.get(f"{kind}.{method}")
+def method_entry(kind: str, method: str, unbounded: bool = False, may_not_wait: bool = False) -> Blocking | None:
+    """The entry for `obj.method(...)` on an object of `kind`: `unbounded` for a queue built
+    without a bound, `may_not_wait` when the call's wait flag is not known to be true."""
+    key = f"{kind}.{method}"
+    if (unbounded and key in BOUNDED_WAITS) or (may_not_wait and key in FLAGGED_WAITS):
+        return None
+    entry = METHODS.get(key)
     if entry is not None:
         return entry
     open_api = ANY_METHOD.get(kind)

@@ -15,14 +15,15 @@ import libcst as cst
 
 from asynclint.analysis import orm
 from asynclint.analysis.calls import CallInfo, classify
-from asynclint.analysis.cst_refs import CstRefs, dotted
+from asynclint.analysis.cst_refs import CstRefs, dotted, may_not_wait_call
 from asynclint.analysis.kinds import Kind
 from asynclint.analysis.names import LOCAL, Binding, ScopeStack, import_target
 from asynclint.analysis.offload import OFFLOAD_FUNCTIONS, OFFLOAD_METHODS
-from asynclint.analysis.values import Attr, Item, Ref, evaluate
+from asynclint.analysis.values import Attr, Item, Name, Ref, evaluate
 from asynclint.catalog import Blocking
 from asynclint.checks.coroutine_use import CoroutineUse
 from asynclint.checks.frames import Frame, Report, args_text, source, where
+from asynclint.checks.iteration import Iteration
 from asynclint.checks.orm_state import OrmState
 from asynclint.index.project import Project
 from asynclint.index.summary import ModuleSummary, Unit
@@ -35,7 +36,7 @@ _THREADPOOL_FIXES = frozenset(
 )
 
 
-class UnitChecker(CoroutineUse, OrmState):
+class UnitChecker(CoroutineUse, OrmState, Iteration):
     def __init__(
         self,
         summary: ModuleSummary,
@@ -66,6 +67,7 @@ class UnitChecker(CoroutineUse, OrmState):
         self._receiver_attrs: dict[int, str] = {}  # `x.attr`: id of x -> "attr"
         # id of a call written inside an offload wrapper's arguments -> the wrapper's name
         self._offloaded: dict[int, str] = {}
+        self._iterated: set[int] = set()  # ids of calls iterated where they are written
 
     # -- context --------------------------------------------------------------------------------
     @property
@@ -122,12 +124,14 @@ class UnitChecker(CoroutineUse, OrmState):
         self.refs.methods.append((receiver, class_name) if receiver and class_name else None)
         self._class_names.append(None)
         self.scopes.push()
+        self.frames[-1].scope = self.scopes.current
         self._bind_params(node.params)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         frame = self.frames[-1]
         for name, (call, info, text) in frame.pending.items():
-            self._report_unawaited(frame, call, info, text, f"; it is assigned to `{name}` and never awaited")
+            if name not in frame.closure_reads:
+                self._report_unawaited(frame, call, info, text, f"; it is assigned to `{name}` and never awaited")
         self.frames.pop()
         self.refs.methods.pop()
         self._class_names.pop()
@@ -147,6 +151,7 @@ class UnitChecker(CoroutineUse, OrmState):
         )
         self._roles[id(node.body)] = "return"
         self.scopes.push()
+        self.frames[-1].scope = self.scopes.current
         self._bind_params(node.params)
 
     def leave_Lambda(self, original_node: cst.Lambda) -> None:
@@ -160,6 +165,7 @@ class UnitChecker(CoroutineUse, OrmState):
         self.frames.append(Frame(qualname=qualname, is_async=False))
         self._class_names.append(self.summary.qualified(qualname))
         self.scopes.push(is_class=True)
+        self.frames[-1].scope = self.scopes.current
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self.reports.extend(self.frames.pop().reports)
@@ -238,6 +244,8 @@ class UnitChecker(CoroutineUse, OrmState):
         self._bind(node.target, Item(iterable) if iterable is not None else None)
         if node.asynchronous is not None:
             self._mark_await()
+        else:
+            self._iterates(node.iter)
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
         iterable = self.refs.ref(node.iter)
@@ -275,9 +283,10 @@ class UnitChecker(CoroutineUse, OrmState):
         if frame is None:
             return
         func_ref = self.refs.ref(node.func)
+        self._note_iterated_arguments(node, func_ref.qualified if isinstance(func_ref, Name) else None)
         if func_ref is None:
             return
-        info = classify(func_ref, self.project, self.extra_calls)
+        info = classify(func_ref, self.project, self.extra_calls, may_not_wait=may_not_wait_call(node))
         self._check_coroutine_use(node, info)
         qualified = info.qualified
         if qualified in self.offload_functions or (
@@ -296,9 +305,11 @@ class UnitChecker(CoroutineUse, OrmState):
             frame.reported_sync_db = True
             self._report_sync_db(node, info, func_text)
         elif info.project is not None and not self.project.is_coroutine_function(info.project):
-            chain = self.project.blocking_chain(info.project)
+            generator = self.project.is_generator_function(info.project)
+            # A generator function's call runs its body only where it is iterated.
+            chain = self.project.blocking_chain(info.project) if id(node) in self._iterated or not generator else None
             if chain:
-                self._report_transitive(node, info, func_text, chain)
+                self._report_transitive(node, info, func_text, chain, generator)
         self._track_session(node, info)
 
     def _receiver_blocks(self, node: cst.Call) -> bool:
@@ -306,7 +317,9 @@ class UnitChecker(CoroutineUse, OrmState):
         if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)):
             return False
         inner = self.refs.ref(func.value.func)
-        return inner is not None and classify(inner, self.project, self.extra_calls).blocking is not None
+        if inner is None:
+            return False
+        return classify(inner, self.project, self.extra_calls, may_not_wait=may_not_wait_call(func.value)).blocking is not None
 
     def _note_offload(self, node: cst.Call, wrapper: str) -> None:
         for arg in node.args:
@@ -334,14 +347,22 @@ class UnitChecker(CoroutineUse, OrmState):
         )
         self._report(node, entry.code, {"call": info.display}, suggestion)
 
-    def _report_transitive(self, node: cst.Call, info: CallInfo, func_text: str, chain: tuple) -> None:
+    def _report_transitive(
+        self, node: cst.Call, info: CallInfo, func_text: str, chain: tuple, generator: bool = False
+    ) -> None:
         args = args_text(node.args)
         func_args = func_text + (", " + args if args else "")
         steps = " → ".join([info.display, *(str(link) for link in chain)])
         helper = (info.project or "").rpartition(".")[2]
-        suggestion = self._offload_hint(node, func_args) or (
-            f"offload it: `{self.offload_text}({func_args})`, or make `{helper}` async"
-        )
+        if generator:  # offloading the call would only make the generator in the thread
+            suggestion = (
+                f"iterate it in a thread: `{self.offload_text}(list, {source(node)})`, or make "
+                f"`{helper}` an async generator"
+            )
+        else:
+            suggestion = self._offload_hint(node, func_args) or (
+                f"offload it: `{self.offload_text}({func_args})`, or make `{helper}` async"
+            )
         self._report(node, "AL110", {"call": info.display, "chain": steps}, suggestion)
 
     def _report_sync_db(self, node: cst.Call, info: CallInfo, func_text: str) -> None:
@@ -373,4 +394,3 @@ class UnitChecker(CoroutineUse, OrmState):
             function=owner.qualname,
             endpoint=owner.endpoint,
         )
-

@@ -329,7 +329,8 @@ async def test_al205_read_after_expiring_commit_raises_missing_greenlet(
     assert (await _stored_order(twin, order_id))["status"] == "cancelled"
 
     # The same misuse with the order loaded through `get_order_or_404(session, ...)`: the same
-    # failure at run time, but asynclint does not report it yet (`# later: AL205` in the twin).
+    # failure at run time, and AL205 reports it too (the helper loads from the one session
+    # passed to it).
     with raises_missing_greenlet():
         await twin.post(f"/orders/{order_id}/reopen")
     assert (await _stored_order(twin, order_id))["status"] == "open"
@@ -415,7 +416,7 @@ AS_SERVED = [
     ("POST", "/items/1/copy", 500),  # AL203: TypeError
     ("GET", "/orders/{order}", 500),  # AL204: MissingGreenlet
     ("POST", "/orders/{order}/cancel", 500),  # AL205: MissingGreenlet, after the commit
-    ("POST", "/orders/{order}/reopen", 500),  # AL205 (not reported yet): the same
+    ("POST", "/orders/{order}/reopen", 500),  # AL205: the same, through a project helper
     ("POST", "/orders/{order}/ship", 200),  # AL301: the notification is never sent
     ("POST", "/orders/{order}/receipt", 202),  # AL302: works, while the task survives
     ("GET", "/orders/{order}/events", 500),  # AL303: TypeError

@@ -656,3 +656,77 @@ def test_sqlmodel_relationship_options_and_refreshed_relationships_of_models_in_
         },
     )
     assert codes(lint(tmp_path, "app/routes.py")) == [("routes.py", 10, "AL204")]
+
+
+def test_sync_generators_from_another_module_block_only_where_they_are_iterated(tmp_path):
+    write_project(
+        tmp_path,
+        {
+            "app/rows.py": """
+                def rows(path):
+                    with open(path) as fh:
+                        yield from fh
+
+                def total(path):
+                    return sum(1 for _ in rows(path))
+
+                def lazy(path):
+                    return rows(path)
+            """,
+            "app/routes.py": """
+                from fastapi.responses import StreamingResponse
+                from app.rows import lazy, rows, total
+
+                async def download(path: str):
+                    return StreamingResponse(rows(path))
+
+                async def count(path: str):
+                    for line in rows(path):
+                        print(line)
+                    lazy(path)
+                    return total(path)
+            """,
+        },
+    )
+    findings = lint(tmp_path, "app/routes.py")
+    assert codes(findings) == [("routes.py", 9, "AL110"), ("routes.py", 12, "AL110")]
+    assert "run_in_threadpool(list, rows(path))" in findings[0].suggestion
+    assert "total() → rows() (" in findings[1].message
+
+
+def test_queues_from_another_module_block_on_put_only_when_bounded(tmp_path):
+    write_project(
+        tmp_path,
+        {
+            "app/work.py": """
+                import queue
+
+                TASKS = queue.SimpleQueue()
+                PENDING = queue.Queue()
+                BOUNDED = queue.Queue(maxsize=10)
+
+                def enqueue(task):
+                    TASKS.put(task)
+                    PENDING.put(task)
+                    BOUNDED.put(task, block=False)
+
+                def offer(task):
+                    BOUNDED.put(task)
+
+                def take():
+                    return TASKS.get()
+            """,
+            "app/routes.py": """
+                from app.work import enqueue, offer, take
+
+                async def handler(task):
+                    enqueue(task)
+                    offer(task)
+                    return take()
+            """,
+        },
+    )
+    findings = lint(tmp_path, "app/routes.py")
+    assert codes(findings) == [("routes.py", 6, "AL110"), ("routes.py", 7, "AL110")]
+    assert "offer() → queue.Queue.put() (" in findings[0].message
+    assert "take() → queue.SimpleQueue.get() (" in findings[1].message

@@ -35,8 +35,14 @@ NOTHING = CallInfo()
 
 
 def classify(
-    func: Ref, env: ProjectEnv, extra_calls: Mapping[str, Blocking] = {}, is_with: bool = False
+    func: Ref,
+    env: ProjectEnv,
+    extra_calls: Mapping[str, Blocking] = {},
+    is_with: bool = False,
+    may_not_wait: bool = False,
 ) -> CallInfo:
+    """What calling `func` is; `may_not_wait`: the call's `block`/`blocking` flag is not known
+    to be true (`analysis/arguments.py`)."""
     if isinstance(func, Name):
         qualified = canonical(func.qualified)
         entry = extra_calls.get(qualified) or CALLS.get(qualified)
@@ -48,10 +54,10 @@ def classify(
         if not head:
             return CallInfo(qualified=qualified)
         # `db_session.query` where db_session is a module-level object of another module
-        found = _method(Name(head), method, env, is_with)
+        found = _method(Name(head), method, env, is_with, may_not_wait)
         return found if found is not NOTHING else CallInfo(qualified=qualified)
     if isinstance(func, Attr):
-        return _method(func.value, func.name, env, is_with)
+        return _method(func.value, func.name, env, is_with, may_not_wait)
     if isinstance(func, SelfAttr):
         qualified = f"{func.class_name}.{func.name}"
         if env.has_function(qualified):
@@ -59,7 +65,7 @@ def classify(
     return NOTHING
 
 
-def _method(receiver_ref: Ref, method: str, env: ProjectEnv, is_with: bool) -> CallInfo:
+def _method(receiver_ref: Ref, method: str, env: ProjectEnv, is_with: bool, may_not_wait: bool) -> CallInfo:
     receiver = evaluate(receiver_ref, env)
     if receiver is None:
         return NOTHING
@@ -68,7 +74,7 @@ def _method(receiver_ref: Ref, method: str, env: ProjectEnv, is_with: bool) -> C
         if entry is None:
             return NOTHING
         return CallInfo(f"`with` on a {receiver.name}", blocking=entry, receiver=receiver)
-    entry = method_entry(receiver.name, method)
+    entry = method_entry(receiver.name, method, receiver.unbounded, may_not_wait)
     if entry is not None:
         return CallInfo(f"{receiver.name}.{method}()", blocking=entry, receiver=receiver, method=method)
     sync_kind = orm.PROXIES.get(receiver.name, receiver.name)

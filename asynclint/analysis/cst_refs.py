@@ -9,6 +9,14 @@ from __future__ import annotations
 import libcst as cst
 
 from asynclint.analysis import orm
+from asynclint.analysis.arguments import (
+    UNKNOWN,
+    WAIT_FLAGS,
+    Arguments,
+    may_not_wait,
+    sized_queue,
+    unbounded_queue,
+)
 from asynclint.analysis.kinds import canonical
 from asynclint.analysis.names import ScopeStack
 from asynclint.analysis.values import (
@@ -120,7 +128,8 @@ class CstRefs:
             if model is not None:
                 has_options = any(arg.keyword and arg.keyword.value == "options" for arg in node.args)
                 statement = Statement(model, None if has_options else frozenset())
-        return Call(func, tuple(keywords), statement)
+        unbounded = isinstance(func, Name) and sized_queue(func.qualified) and unbounded_queue(arguments(node))
+        return Call(func, tuple(keywords), statement, unbounded)
 
     def statement(self, node: cst.BaseExpression) -> Statement | None:
         """`select(Model).where(...).options(selectinload(Model.rel))` → Statement."""
@@ -202,6 +211,38 @@ class CstRefs:
         if marker is None or canonical(marker) not in _DEPENDENCY_MARKERS:
             return None
         return self.qualified(node.args[0].value)
+
+
+_NAMED_CONSTANTS = {"True": True, "False": False, "None": None}
+
+
+def _constant(node: cst.BaseExpression) -> object:
+    if isinstance(node, (cst.Integer, cst.SimpleString)):
+        return node.evaluated_value
+    if isinstance(node, cst.Name) and node.value in _NAMED_CONSTANTS:
+        return _NAMED_CONSTANTS[node.value]
+    return UNKNOWN
+
+
+def arguments(node: cst.Call) -> Arguments:
+    """A call's arguments as constants (UNKNOWN for other expressions): `index/ast_refs.py`'s."""
+    positional: list[object] = []
+    keywords: dict[str, object] = {}
+    starred = False
+    for arg in node.args:
+        if arg.star:
+            starred = True
+        elif arg.keyword is not None:
+            keywords[arg.keyword.value] = _constant(arg.value)
+        elif not starred:
+            positional.append(_constant(arg.value))
+    return Arguments(tuple(positional), keywords, starred)
+
+
+def may_not_wait_call(node: cst.Call) -> bool:
+    """`q.put(item, block=False)`, `lock.acquire(blocking=flag)`: see analysis/arguments.py."""
+    method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
+    return method is not None and method in WAIT_FLAGS and may_not_wait(method, arguments(node))
 
 
 def _is_none(node: cst.BaseExpression) -> bool:

@@ -21,6 +21,9 @@ _ALWAYS = frozenset(
 SYNC_TRANSPARENT = _ALWAYS | {"cache", "lru_cache", "contextmanager", "cached"}
 # Decorators after which an `async def` still returns a coroutine when called.
 ASYNC_TRANSPARENT = _ALWAYS
+# Decorators after which a `def` with a `yield` still returns a generator when called, its
+# body left to run as it is iterated. Not `@contextmanager`: `with cm():` runs the body.
+GENERATOR_TRANSPARENT = _ALWAYS
 # Qualified names (resolved through the module's imports, not matched by bare name) of the
 # memoisers whose body runs once per process for a given argument set.
 MEMOISERS = frozenset({"functools.cache", "functools.lru_cache", "functools.cached_property"})

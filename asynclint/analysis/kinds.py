@@ -25,6 +25,7 @@ class Kind:
     model: str | None = None  # ORM instances and results: the mapped class
     loaded: frozenset[str] | None = frozenset()  # eagerly loaded relationships; None = unknown
     many: bool = False  # a list of ORM instances
+    unbounded: bool = False  # a queue built without a maxsize: its `put` never waits
 
     def with_origin(self, origin: str) -> Kind:
         return replace(self, origin=origin)
@@ -45,7 +46,6 @@ CANONICAL: dict[str, str] = {
     "pathlib.WindowsPath": "pathlib.Path",
     "queue.LifoQueue": "queue.Queue",
     "queue.PriorityQueue": "queue.Queue",
-    "queue.SimpleQueue": "queue.Queue",
     "concurrent.futures.ThreadPoolExecutor": "concurrent.futures.Executor",
     "concurrent.futures.ProcessPoolExecutor": "concurrent.futures.Executor",
     "concurrent.futures.thread.ThreadPoolExecutor": "concurrent.futures.Executor",
@@ -85,6 +85,7 @@ CONSTRUCTORS: dict[str, str] = {
     "threading.Barrier": "threading.Barrier",
     "threading.Thread": "threading.Thread",
     "queue.Queue": "queue.Queue",
+    "queue.SimpleQueue": "queue.SimpleQueue",  # unbounded by design: only `get` waits
     "multiprocessing.Queue": "multiprocessing.Queue",
     "concurrent.futures.Executor": "concurrent.futures.Executor",
     "asyncio.get_event_loop": "asyncio.AbstractEventLoop",
@@ -147,8 +148,11 @@ def canonical(qualified: str) -> str:
     return CANONICAL.get(qualified, qualified)
 
 
-def constructed(callee: str, keywords: dict[str, object] | None = None) -> Kind | None:
-    """The kind of `callee(...)`; `keywords` holds constant keyword arguments and resolved names."""
+def constructed(
+    callee: str, keywords: dict[str, object] | None = None, unbounded: bool = False
+) -> Kind | None:
+    """The kind of `callee(...)`; `keywords` holds constant keyword arguments and resolved names,
+    `unbounded` says a queue constructor was called without a bound."""
     name = canonical(callee)
     factory = orm.FACTORIES.get(name)
     if factory is not None:
@@ -164,7 +168,7 @@ def constructed(callee: str, keywords: dict[str, object] | None = None) -> Kind 
     if made in (orm.SESSION, orm.ASYNC_SESSION):
         expires = (keywords or {}).get("expire_on_commit", True)
         return Kind(made, expires_on_commit=expires if isinstance(expires, bool) else None)
-    return Kind(made)
+    return Kind(made, unbounded=unbounded)
 
 
 def called(kind: Kind) -> Kind | None:

@@ -54,6 +54,10 @@ class ScopeStack:
     def pop(self) -> None:
         self._scopes.pop()
 
+    @property
+    def current(self) -> Scope:
+        return self._scopes[-1]
+
     def bind(self, name: str, binding: Binding = LOCAL) -> None:
         self._scopes[-1].names[name] = binding
 

@@ -33,6 +33,7 @@ class Call:
     func: Ref
     keywords: tuple[tuple[str, object], ...] = ()  # constant or qualified-name keyword values
     statement: Statement | None = None  # a `select(Model)` passed as first argument
+    unbounded: bool = False  # a queue built without a maxsize (`queue.Queue()`, `Queue(0)`)
 
 
 @dataclass(frozen=True)
@@ -181,7 +182,7 @@ def split_method(func: Ref) -> tuple[Ref | None, str | None]:
 
 
 def _call_by_name(name: str, ref: Call, env: Env, depth: int) -> Kind | None:
-    made = kinds.constructed(name, dict(ref.keywords))
+    made = kinds.constructed(name, dict(ref.keywords), ref.unbounded)
     if made is not None:
         return made
     returned = env.function_returns(name)

@@ -39,8 +39,23 @@ class CoroutineUse:
 
     def visit_Name(self, node: cst.Name) -> None:
         frame = self.frame
-        if frame is not None and frame.pending and node.value in frame.pending and id(node) not in self._stores:
+        if frame is None or id(node) in self._stores:
+            return
+        if frame.pending and node.value in frame.pending:
             del frame.pending[node.value]
+        if len(self.frames) > 1:
+            self._note_closure_read(node.value)
+
+    def _note_closure_read(self, name: str) -> None:
+        """A name read in a nested scope that does not bind it is a variable of an enclosing
+        function (Python's closures): a coroutine pending there is used when the nested code
+        runs. A class body's names are not visible to the functions inside it."""
+        innermost = len(self.frames) - 1
+        for index in range(innermost, 0, -1):
+            scope = self.frames[index].scope
+            if scope is not None and name in scope.names and (index == innermost or not scope.is_class):
+                return
+            self.frames[index - 1].closure_reads.add(name)
 
     def _consume_name(self, node: cst.BaseExpression) -> None:
         frame = self.frame

@@ -8,6 +8,7 @@ from typing import Sequence
 import libcst as cst
 
 from asynclint.analysis.calls import CallInfo
+from asynclint.analysis.names import Scope
 from asynclint.expiry import Expiry
 
 _EMPTY_MODULE = cst.Module(body=[])
@@ -41,6 +42,10 @@ class Frame:
     reported_sync_db: bool = False
     # name -> (call node, description) of coroutines assigned and not yet used
     pending: dict[str, tuple[cst.Call, CallInfo, str]] = field(default_factory=dict)
+    # Names a nested function, lambda or class body reads without binding them: they are
+    # this function's variables, used when the closure runs (a coroutine awaited there).
+    closure_reads: set[str] = field(default_factory=set)
+    scope: Scope | None = None  # the names bound in this frame (pushed with it)
     reports: list[Report] = field(default_factory=list)
     expiry: Expiry = field(default_factory=Expiry)
 

@@ -11,6 +11,10 @@ from asynclint.analysis import orm
 from asynclint.analysis.calls import CallInfo
 from asynclint.analysis.values import Ref, evaluate
 from asynclint.expiry import ANY
+from asynclint.index.models import ModelFacts
+
+# SQLAlchemy's `AsyncAttrs` accessor: `await obj.awaitable_attrs.children` loads in a greenlet.
+AWAITABLE_ATTRS = "awaitable_attrs"
 
 
 class OrmState:
@@ -24,10 +28,7 @@ class OrmState:
             return
         session = self._owning_session(expression)
         if session is not None:
-            facts = self.project.model(kind.model)
-            expiry = self.frames[-1].expiry
-            expiry.associate(name, session, facts.server_columns if facts else frozenset())
-            expiry.changed.discard(name)  # loaded, not modified: nothing to flush yet
+            self.frames[-1].expiry.associate(name, session, self.project.model(kind.model), loaded=True)
 
     def _note_constructed(self, name: str, expression: cst.BaseExpression) -> None:
         """`item = Item(updated=now)`: the keyword arguments are set in Python, so the database
@@ -76,10 +77,17 @@ class OrmState:
         if not self.on_loop or id(node) in self._stores:
             return
         receiver = node.value
+        if (isinstance(receiver, cst.Attribute) and receiver.attr.value == AWAITABLE_ATTRS
+                and isinstance(receiver.value, cst.Name)):
+            # `obj.awaitable_attrs.x` is only ever written to be awaited: that await loads x
+            self.frames[-1].expiry.awaited(receiver.value.value, node.attr.value)
+            return
         if not isinstance(receiver, cst.Name):
             return
         frame = self.frames[-1]
         attribute = node.attr.value
+        if attribute == AWAITABLE_ATTRS:
+            return  # the async accessor: reading it loads nothing
         event = frame.expiry.expired_by(receiver.value, attribute)
         if event is not None:
             self._report(node, "AL205", {"name": receiver.value, "attr": attribute, "event": event},
@@ -122,7 +130,7 @@ class OrmState:
         if method in ("add", "add_all", "merge") and node.args:
             names = _names(node.args[0].value)
             for name in names:
-                expiry.associate(name, session.value, self._server_columns(name))
+                expiry.associate(name, session.value, self._model_facts(name))
         elif method in ("commit", "flush"):
             expires = method == "commit" and receiver.expires_on_commit is True
             expiry.flushed(session.value, f"`{session.value}.{method}()`", expires)
@@ -131,13 +139,10 @@ class OrmState:
             for name in _names(node.args[0].value):
                 expiry.refreshed(name, attributes)
 
-    def _server_columns(self, name: str) -> frozenset[str]:
+    def _model_facts(self, name: str) -> ModelFacts | None:
         binding = self.scopes.lookup(name)
         kind = evaluate(binding.value, self.project) if binding and binding.value else None
-        if kind is None:
-            return frozenset()
-        facts = self.project.model(kind.model or kind.name)
-        return facts.server_columns if facts else frozenset()
+        return self.project.model(kind.model or kind.name) if kind is not None else None
 
 
 def _names(node: cst.BaseExpression) -> list[str]:

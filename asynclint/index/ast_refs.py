@@ -5,6 +5,14 @@ from __future__ import annotations
 import ast
 
 from asynclint.analysis import orm
+from asynclint.analysis.arguments import (
+    UNKNOWN,
+    WAIT_FLAGS,
+    Arguments,
+    may_not_wait,
+    sized_queue,
+    unbounded_queue,
+)
 from asynclint.analysis.kinds import canonical
 from asynclint.analysis.names import ScopeStack
 from asynclint.analysis.values import (
@@ -103,7 +111,8 @@ class AstRefs:
             if model is not None:
                 has_options = any(keyword.arg == "options" for keyword in node.keywords)
                 statement = Statement(model, None if has_options else frozenset())
-        return Call(func, tuple(keywords), statement)
+        unbounded = isinstance(func, Name) and sized_queue(func.qualified) and unbounded_queue(arguments(node))
+        return Call(func, tuple(keywords), statement, unbounded)
 
     def statement(self, node: ast.expr) -> Statement | None:
         """`select(Model).where(...).options(selectinload(Model.rel))` → Statement."""
@@ -181,6 +190,30 @@ class AstRefs:
 
 
 _GETTERS = frozenset({"get", "get_one"})
+
+
+def arguments(node: ast.Call) -> Arguments:
+    """A call's arguments as constants (UNKNOWN for other expressions)."""
+    positional: list[object] = []
+    starred = False
+    for arg in node.args:
+        if isinstance(arg, ast.Starred):
+            starred = True
+            break
+        positional.append(arg.value if isinstance(arg, ast.Constant) else UNKNOWN)
+    keywords: dict[str, object] = {}
+    for keyword in node.keywords:
+        if keyword.arg is None:
+            starred = True
+        else:
+            keywords[keyword.arg] = keyword.value.value if isinstance(keyword.value, ast.Constant) else UNKNOWN
+    return Arguments(tuple(positional), keywords, starred)
+
+
+def may_not_wait_call(node: ast.Call) -> bool:
+    """`q.put(item, block=False)`, `lock.acquire(blocking=flag)`: see analysis/arguments.py."""
+    method = node.func.attr if isinstance(node.func, ast.Attribute) else None
+    return method is not None and method in WAIT_FLAGS and may_not_wait(method, arguments(node))
 
 
 def _is_none(node: ast.expr) -> bool:

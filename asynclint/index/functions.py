@@ -11,9 +11,10 @@ import ast
 from dataclasses import dataclass
 
 from asynclint.analysis.decorators import MEMOISERS
+from asynclint.analysis.generators import iterated_arguments
 from asynclint.analysis.names import LOCAL, Binding, ScopeStack, import_target
-from asynclint.analysis.values import Annotated, Attr, Item, Ref
-from asynclint.index.ast_refs import AstRefs, dotted
+from asynclint.analysis.values import Annotated, Attr, Item, Name, Ref
+from asynclint.index.ast_refs import AstRefs, dotted, may_not_wait_call
 from asynclint.index.load_once import guarded_after, load_once_guard
 
 _GENERATOR_TYPES = frozenset(
@@ -38,6 +39,11 @@ class CallSite:
     is_with: bool = False  # `with obj:` (a lock's __enter__)
     # Under a load-once guard (`if _CACHE is None: _CACHE = load()`): runs once per process.
     once: bool = False
+    # `put(item, block=False)`, `acquire(blocking=flag)`: a wait flag not known to be true.
+    may_not_wait: bool = False
+    # Its result is iterated where it is written (`for x in f()`, `list(f())`, `yield from`):
+    # only then does a generator function's body run.
+    iterated: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,7 @@ class _Body(ast.NodeVisitor):
         self.yields = False
         self.globals: set[str] = set()  # names declared `global` so far
         self.once = 0  # > 0 inside a load-once guard
+        self.iterated: set[int] = set()  # ids of the calls iterated where they are written
 
     def block(self, statements: list[ast.stmt]) -> None:
         """A statement list, in order; after an early-return load-once guard (`if _CACHE is not
@@ -209,7 +216,23 @@ class _Body(ast.NodeVisitor):
         value = self.refs.ref(node.value) or self.refs.annotation(node.annotation)
         self.bind(node.target, value)
 
+    def _iterates(self, node: ast.expr) -> None:
+        if isinstance(node, (ast.Call, ast.GeneratorExp)):
+            self.iterated.add(id(node))
+
+    def visit_ListComp(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp) -> None:
+        # A generator expression is lazy: its sources run only when it is iterated itself.
+        if not isinstance(node, ast.GeneratorExp) or id(node) in self.iterated:
+            for generator in node.generators:
+                if not generator.is_async:
+                    self._iterates(generator.iter)
+        self.generic_visit(node)
+
+    visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_ListComp  # type: ignore[assignment]
+
     def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
+        if isinstance(node, ast.For):
+            self._iterates(node.iter)
         self.visit(node.iter)
         iterable = self.refs.ref(node.iter)
         self.bind(node.target, Item(iterable) if iterable is not None else None)
@@ -250,8 +273,20 @@ class _Body(ast.NodeVisitor):
 
     def visit_Call(self, node: ast.Call) -> None:
         func = self.refs.ref(node.func)
+        iterated = id(node) in self.iterated
         if func is not None:
-            self.calls.append(CallSite(func, node.lineno, _text(node.func), once=self.once > 0))
+            self.calls.append(
+                CallSite(func, node.lineno, _text(node.func), once=self.once > 0,
+                         may_not_wait=may_not_wait_call(node), iterated=iterated)
+            )
+        positions = iterated_arguments(func.qualified if isinstance(func, Name) else None, iterated)
+        if positions is not None:
+            for arg in node.args[positions]:
+                self._iterates(arg)
+        self.generic_visit(node)
+
+    def visit_Starred(self, node: ast.Starred) -> None:
+        self._iterates(node.value)  # `f(*rows())`, `[*rows()]`
         self.generic_visit(node)
 
     def _returned(self, value: ast.expr | None) -> None:
@@ -270,6 +305,7 @@ class _Body(ast.NodeVisitor):
 
     def visit_YieldFrom(self, node: ast.YieldFrom) -> None:
         self.yields = True
+        self._iterates(node.value)
         self.generic_visit(node)
 
 

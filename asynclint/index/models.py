@@ -1,4 +1,4 @@
-"""ORM model facts: relationships and how they load, columns the database fills in."""
+"""ORM model facts: relationships and how they load, columns the database fills in on UPDATE."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from asynclint.index.ast_refs import dotted
 
 _RELATIONSHIPS = frozenset({"relationship", "Relationship", "relation"})
 _COLUMNS = frozenset({"mapped_column", "Column", "Field"})
-_SERVER_FILLED = frozenset({"server_default", "server_onupdate"})
+# Only UPDATE counts: the columns an INSERT lets the database fill in (`server_default`) are
+# fetched with it (SQLAlchemy 2's `eager_defaults="auto"` adds them to RETURNING), while an
+# UPDATE expires the columns it has the database compute.
+_SERVER_FILLED = frozenset({"server_onupdate"})
 # SQL constructs an `onupdate=` can be evaluated by (anything else is a Python value or callable,
 # computed in Python and kept on the instance: `onupdate=datetime.utcnow` is not reloaded).
 _SQL_CALLS = frozenset({"text", "literal_column"})
@@ -19,7 +22,8 @@ _SQL_CALLS = frozenset({"text", "literal_column"})
 class ModelFacts:
     # relationship name -> loader strategy (`lazy=`); None is SQLAlchemy's default, "select"
     relationships: dict[str, str | None]
-    # columns whose value the database computes (read after a flush needs a refresh)
+    # columns whose value the database computes in an UPDATE (`onupdate=func.now()`,
+    # `server_onupdate=`): a flush that updates the row expires them
     server_columns: frozenset[str]
 
 

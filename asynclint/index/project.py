@@ -16,7 +16,12 @@ from typing import Callable, Mapping
 
 from asynclint import source
 from asynclint.analysis.calls import CallInfo, classify
-from asynclint.analysis.decorators import ASYNC_TRANSPARENT, SYNC_TRANSPARENT, keeps
+from asynclint.analysis.decorators import (
+    ASYNC_TRANSPARENT,
+    GENERATOR_TRANSPARENT,
+    SYNC_TRANSPARENT,
+    keeps,
+)
 from asynclint.analysis.values import Ref
 from asynclint.catalog import Blocking
 from asynclint.index.cache import SummaryCache, digest
@@ -172,6 +177,17 @@ class Project:
             and keeps(facts.decorators, ASYNC_TRANSPARENT)
         )
 
+    def is_generator_function(self, qualified: str) -> bool:
+        """A `def` with a `yield` of its own, undecorated (or by a transparent decorator):
+        calling it runs none of its body, iterating what it returns runs it."""
+        facts = self.function(qualified)
+        return (
+            facts is not None
+            and not facts.is_async
+            and facts.yields
+            and keeps(facts.decorators, GENERATOR_TRANSPARENT)
+        )
+
     def is_class(self, qualified: str) -> bool:
         found = self.follow(qualified)
         return found is not None and found[1] in found[0].classes
@@ -244,11 +260,17 @@ class Project:
             return None
         path = _shown(self.path_of(found[0].module))
         infos = [
-            (site, classify(site.func, self, self.extra_calls, site.is_with))
+            (site, classify(site.func, self, self.extra_calls, site.is_with, site.may_not_wait))
             for site in facts.calls
             if not site.once
         ]
-        frame = _Search(qualified, path, infos)
+        # A generator function's call runs its body only where the call is iterated.
+        callees = [
+            (site, info) for site, info in infos
+            if info.project is not None
+            and (site.iterated or not self.is_generator_function(info.project))
+        ]
+        frame = _Search(qualified, path, callees)
         for site, info in infos:
             if (info.blocking is not None and info.blocking.transitive) or info.sync_db is not None:
                 frame.result = (Link(info.display, path, site.line),)
@@ -262,10 +284,10 @@ _UNKNOWN = object()
 class _Search:
     """One function on the blocking-chain search stack."""
 
-    def __init__(self, qualified: str, path: str, infos: list[tuple[CallSite, CallInfo]]) -> None:
+    def __init__(self, qualified: str, path: str, callees: list[tuple[CallSite, CallInfo]]) -> None:
         self.qualified = qualified
         self.path = path
-        self.callees = [(site, info) for site, info in infos if info.project is not None]
+        self.callees = callees  # the calls into project functions that run their body
         self.position = 0
         self.result: tuple[Link, ...] | None = None
         self.waiting: tuple[CallSite, CallInfo] | None = None

@@ -328,9 +328,18 @@ class BlockingSyncPrimitive(Rule):
     """
     ## What it does
     Flags waits on thread synchronisation objects in async code: `threading.Lock.acquire` and
-    `with lock:`, `queue.Queue.get/put`, `threading.Event.wait`, `Thread.join`,
-    `concurrent.futures.Future.result`. The object's type must be known from its construction
-    or annotation; an unknown `lock` is not flagged.
+    `with lock:`, `queue.Queue.get/put/join` (and `multiprocessing.Queue`'s), `threading.Event.wait`,
+    `Thread.join`, `concurrent.futures.Future.result`. The object's type must be known from its
+    construction or annotation; an unknown `lock` is not flagged.
+
+    `get` waits for an item on any queue, but `put` waits only for room in a bounded one: not
+    on a `queue.SimpleQueue` (unbounded by design), nor on a queue built without a maxsize
+    (`queue.Queue()`, `Queue(0)`, `Queue(maxsize=0)`; `multiprocessing.Queue()` is capped at
+    the platform's semaphore maximum, 2³¹−1 items on Linux). A maxsize that is a positive
+    constant, or not a constant, or a queue known only from an annotation, counts as bounded.
+    A call whose `block` (or `blocking`, for `acquire`) flag is not known to be true —
+    `put(item, block=False)`, `get(False)`, `acquire(blocking=flag)` — does not wait; nor do
+    `put_nowait` and `get_nowait`.
 
     ## Why is this bad?
     The thread that would release the lock, fill the queue or finish the future may itself be
@@ -365,12 +374,34 @@ class BlockingSyncPrimitive(Rule):
         "import queue\nq = queue.Queue()\nasync def f():\n    return q.get_nowait()\n",
         "import asyncio, concurrent.futures\nasync def f(pool: concurrent.futures.ThreadPoolExecutor):\n"
         "    return await asyncio.wrap_future(pool.submit(print))\n",
+        # A queue without a bound never makes `put` wait: SimpleQueue, or no (or a ≤ 0) maxsize.
+        "import multiprocessing, queue\nfrom queue import LifoQueue, SimpleQueue\n"
+        "a = queue.Queue()\nb = queue.Queue(0)\nc = queue.Queue(maxsize=0)\n"
+        "d = SimpleQueue()\ne = LifoQueue()\nm = multiprocessing.Queue()\n"
+        "async def f(s: queue.SimpleQueue, x):\n"
+        "    a.put(x)\n    b.put(x)\n    c.put(x, timeout=1)\n    d.put(x)\n    e.put(x)\n"
+        "    m.put(x)\n    s.put(x)\n",
+        # A wait flag that is not true: the call returns at once (or raises Full/Empty).
+        "import queue, threading\nq = queue.Queue(10)\nlock = threading.Lock()\n"
+        "async def f(x, wait):\n    q.put(x, block=False)\n    q.put(x, False)\n"
+        "    q.get(False)\n    q.get(block=wait)\n    return lock.acquire(blocking=False)\n",
     )
     INVALID = (
         "import threading\nlock = threading.Lock()\nasync def f():\n"
         "    with lock:  # expect: AL106\n        pass\n",
         "import threading\nasync def f(lock: threading.Lock):\n    lock.acquire()  # expect: AL106\n",
         "import queue\nq = queue.Queue()\nasync def f():\n    return q.get()  # expect: AL106\n",
+        # `get` and `join` wait on any queue; `put` waits for room in a bounded one (a
+        # maxsize that is a positive constant, or not a constant at all).
+        "import queue\nq = queue.SimpleQueue()\nu = queue.Queue()\n"
+        "async def f():\n    u.join()  # expect: AL106\n    return q.get(timeout=1)  # expect: AL106\n",
+        "import multiprocessing, queue\nSIZE = 8\n"
+        "a = queue.Queue(10)\nb = queue.Queue(maxsize=SIZE)\nc = multiprocessing.Queue(4)\n"
+        "async def f(x, n, d: queue.Queue):\n    e = queue.PriorityQueue(n)\n"
+        "    a.put(x)  # expect: AL106\n    b.put(x, True, 1)  # expect: AL106\n"
+        "    c.put(x)  # expect: AL106\n    d.put(x)  # expect: AL106\n    e.put(x)  # expect: AL106\n",
+        "import threading\nlock = threading.Lock()\nasync def f():\n"
+        "    return lock.acquire(True)  # expect: AL106\n",
         "import threading\nasync def f():\n    done = threading.Event()\n    done.wait()  # expect: AL106\n",
         "from concurrent.futures import ThreadPoolExecutor\npool = ThreadPoolExecutor()\n"
         "async def f():\n    return pool.submit(print).result()  # expect: AL106\n",

@@ -14,6 +14,11 @@ class UnawaitedCoroutine(Rule):
     coroutines. A coroutine passed to `gather`, `wait_for`, `create_task`, `shield` or any
     other call, returned, or stored and awaited later is fine.
 
+    A coroutine assigned to a variable is used when a nested function, lambda or class body
+    reads that variable (a closure: `async def task(): await pending`), wherever the nested
+    code is defined; not when the nested scope binds the name itself (a parameter, an
+    assignment), which makes it another variable.
+
     An async generator function (an `async def` whose own body has a `yield`) is not a
     coroutine function: its call is an async iterator, meant for `async for`, so keeping,
     returning, passing on or even dropping it is not reported here (awaiting it is AL303).
@@ -71,6 +76,16 @@ class UnawaitedCoroutine(Rule):
         "    async def b(self) -> AsyncIterable[int]:\n        ...\n"
         "    async def c(self) -> collections.abc.AsyncIterator[int]:\n        ...\n"
         "    async def run(self):\n        self.a()\n        self.b()\n        self.c()\n",
+        # Used by a closure: awaited when the nested function runs (defined before or after).
+        "import asyncio\nasync def f():\n    unshielded = asyncio.sleep(10)\n"
+        "    async def task():\n        await unshielded\n    await asyncio.wait_for(task(), 1)\n",
+        "async def work():\n    pass\nasync def f(run):\n    async def later():\n"
+        "        return await pending\n    pending = work()\n    await run(later)\n",
+        "import asyncio\nasync def work():\n    pass\nasync def f(loop):\n    pending = work()\n"
+        "    loop.call_soon(lambda: asyncio.ensure_future(pending))\n",
+        "async def work():\n    pass\nasync def f():\n    pending = work()\n"
+        "    class Job:\n        pending = None\n        async def run(self):\n"
+        "            await pending\n    await Job().run()\n",
     )
     INVALID = (
         "import asyncio\nasync def f():\n    asyncio.sleep(1)  # expect: AL301\n",
@@ -83,6 +98,11 @@ class UnawaitedCoroutine(Rule):
         "    async def run(self):\n        self.send()  # expect: AL301\n",
         "async def work():\n    pass\nasync def f():\n    pending = work()  # expect: AL301\n"
         "    return 1\n",
+        # A nested scope that binds the name itself (a parameter, an assignment) reads its own.
+        "async def work():\n    pass\nasync def f(run):\n    pending = work()  # expect: AL301\n"
+        "    async def later(pending):\n        await pending\n"
+        "    def other():\n        pending = None\n        return pending\n"
+        "    await run(later, other, lambda pending: pending)\n",
     )
 
 

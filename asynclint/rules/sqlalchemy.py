@@ -241,7 +241,8 @@ class ImplicitLazyLoad(Rule):
     `lazy=`; options that are not written out (a name, `**base`) are unknown, and not reported.
     A relationship named in `await session.refresh(obj, ["children"])` (or
     `attribute_names=[...]`) is loaded by it (SQLAlchemy ≥ 2.0.4); a plain `refresh(obj)` leaves
-    lazy relationships lazy.
+    lazy relationships lazy. So is a relationship awaited through the async accessor,
+    `await obj.awaitable_attrs.children`; the instance's other relationships stay lazy.
 
     ## Why is this bad?
     A lazy load is sync I/O. Under asyncio SQLAlchemy refuses it and raises
@@ -258,7 +259,8 @@ class ImplicitLazyLoad(Rule):
     parent = await session.get(Parent, 1, options=[selectinload(Parent.children)])
     return [child.id for child in parent.children]
     ```
-    or `await parent.awaitable_attrs.children`, or `lazy="selectin"` on the relationship.
+    or `await parent.awaitable_attrs.children` (after which `parent.children` is in memory),
+    or `lazy="selectin"` on the relationship.
     """
 
     code = "AL204"
@@ -284,6 +286,10 @@ class ImplicitLazyLoad(Rule):
         "    await s.refresh(q, names)\n    return p.children, q.children\n",
         _SQLMODEL + "async def f(s: AsyncSession):\n"
         "    team = await s.get(Team, 1)\n    return team.heroes, team.coaches, team.fans\n",
+        # Loaded by the async accessor: later reads find it in memory.
+        _ASYNC_SETUP + _MODELS + "async def f(s: AsyncSession):\n"
+        "    p = await s.get(Parent, 1)\n    await p.awaitable_attrs.children\n"
+        "    return [child.id for child in p.children]\n",
     )
     INVALID = (
         _ASYNC_SETUP + _MODELS + "async def f(s: AsyncSession):\n"
@@ -298,6 +304,11 @@ class ImplicitLazyLoad(Rule):
         "    return p.children, q.children  # expect: AL204, AL204\n",
         _SQLMODEL + "async def f(s: AsyncSession):\n"
         "    team = await s.get(Team, 1)\n    return team.rivals  # expect: AL204\n",
+        # The accessor loads the relationship it names, not the others.
+        _ASYNC_SETUP + _MODELS + "async def f(s: AsyncSession):\n"
+        "    c = await s.get(Child, 1)\n    p = await s.get(Parent, 1)\n"
+        "    await c.awaitable_attrs.parent\n    await p.awaitable_attrs.tags\n"
+        "    return c.parent, p.children  # expect: AL204\n",
     )
 
 
@@ -306,17 +317,30 @@ class ExpiredAttributeAccess(Rule):
     ## What it does
     Flags an attribute read on an ORM instance after `await session.commit()` expired it
     (the default `expire_on_commit=True`, when the session's factory is known), or a read of a
-    column the database fills in (`onupdate`, `server_default`) after a flush, without
+    column the database computes in an UPDATE (`onupdate=func.now()` or another SQL
+    expression, `server_onupdate=`) after a flush that updated the instance's row, without
     `await session.refresh(obj)` in between. Only a commit that dominates the read (same
     block or an enclosing one) counts.
 
     A session handed out by a project helper — `return Factory()`, a FastAPI dependency that
     yields one (`async with Factory() as s: yield s`), an `@asynccontextmanager` — carries its
-    factory's `expire_on_commit`, in any module. An attribute set in Python before the flush
-    (`obj.n = 1`, `obj.n += 1`, `Model(n=1)`) is written by it, not filled in by the database,
-    so it is not reported for the server-filled case; neither is an `onupdate=` computed in
-    Python (`onupdate=datetime.now`). A commit that expires the instance expires those too;
-    only what is set, or refreshed by name, after it stays readable.
+    factory's `expire_on_commit`, in any module. A commit that expires the instance expires
+    everything; only what is set, or refreshed by name, after it stays readable.
+
+    The UPDATE case needs an instance known to have a row — loaded through the session in
+    this function (`await s.get(...)`, a select, a project helper that loads it) or flushed
+    once already — and a column of it set since (`obj.n = 1`, `obj.n += 1`). A new instance's
+    flush is an INSERT, which fetches what the database fills in (SQLAlchemy 2's
+    `eager_defaults="auto"` adds `server_default` and `onupdate` columns to its RETURNING on
+    SQLite, PostgreSQL and MariaDB), and an instance of unknown provenance (a parameter)
+    may be new: neither is reported. Nor are an unchanged instance, one with only a
+    relationship assigned, an attribute set in Python before the flush (written by it, not
+    computed by the database), or an `onupdate=` computed in Python (`onupdate=datetime.now`).
+
+    `obj.awaitable_attrs` (SQLAlchemy's `AsyncAttrs`) loads nothing when read, and
+    `await obj.awaitable_attrs.x` loads `x`: on an expired instance, every expired column with
+    it (the relationships other than `x` stay expired); after an UPDATE, awaiting one of the
+    columns it expired loads them all.
 
     ## Why is this bad?
     An expired attribute is reloaded on access: sync I/O, which under asyncio raises
@@ -375,13 +399,41 @@ class ExpiredAttributeAccess(Rule):
         _ASYNC_SETUP + _MODELS + "async def f(x: Parent):\n    async with Factory() as s:\n"
         "        s.add(x)\n        await s.commit()\n        x.hits = 0\n"
         "        await s.refresh(x, ['id'])\n        return x.hits, x.id\n",
+        # A flush fills in database-computed columns only on an UPDATE of a row changed here:
+        # an INSERT fetches them (RETURNING); a parameter may be new or not (unknown); an
+        # instance loaded and left unchanged, or with only a relationship assigned, is not
+        # updated; `hits` has a server default but no `onupdate`.
+        _ASYNC_SETUP + _MODELS + "Keep = async_sessionmaker(engine, expire_on_commit=False)\n"
+        "async def f(x: Parent):\n    async with Keep() as s:\n"
+        "        s.add(x)\n        await s.commit()\n        return x.updated\n",
+        _ASYNC_SETUP + _MODELS + "Keep = async_sessionmaker(engine, expire_on_commit=False)\n"
+        "async def f():\n    async with Keep() as s:\n"
+        "        p = Parent()\n        s.add(p)\n        await s.commit()\n"
+        "        return p.updated, p.hits\n",
+        _ASYNC_SETUP + _MODELS + "Keep = async_sessionmaker(engine, expire_on_commit=False)\n"
+        "async def f(pid: int):\n    async with Keep() as s:\n"
+        "        p = await s.get(Parent, pid)\n        q = await s.get(Parent, pid + 1)\n"
+        "        q.children = []\n        await s.commit()\n        return p.updated, q.updated\n",
+        _ASYNC_SETUP + _MODELS + "Keep = async_sessionmaker(engine, expire_on_commit=False)\n"
+        "async def f(pid: int):\n    async with Keep() as s:\n"
+        "        p = await s.get(Parent, pid)\n        p.touched = None\n        await s.flush()\n"
+        "        return p.hits, p.touched\n",
+        # Loaded again: a refresh, or the async accessor, which on an expired instance loads
+        # every expired column along with the one it names.
+        _ASYNC_SETUP + _MODELS + "Keep = async_sessionmaker(engine, expire_on_commit=False)\n"
+        "async def f(pid: int):\n    async with Keep() as s:\n"
+        "        p = await s.get(Parent, pid)\n        p.hits += 1\n        await s.commit()\n"
+        "        await s.refresh(p)\n        a = p.updated\n"
+        "        p.hits += 1\n        await s.flush()\n        await p.awaitable_attrs.updated\n"
+        "        return a, p.updated\n",
+        _ASYNC_SETUP + _MODELS + "async def f(x: Parent):\n    async with Factory() as s:\n"
+        "        s.add(x)\n        await s.commit()\n        await x.awaitable_attrs.hits\n"
+        "        children = await x.awaitable_attrs.children\n"
+        "        return x.id, x.updated, x.children, children\n",
     )
     INVALID = (
         _ASYNC_SETUP + _MODELS + "async def f(x: Parent):\n    async with Factory() as s:\n"
         "        s.add(x)\n        await s.commit()\n        return x.id  # expect: AL205\n",
-        _ASYNC_SETUP + _MODELS + "Keep = async_sessionmaker(engine, expire_on_commit=False)\n"
-        "async def f(x: Parent):\n    async with Keep() as s:\n"
-        "        s.add(x)\n        await s.commit()\n        return x.updated  # expect: AL205\n",
         _ASYNC_SETUP + _MODELS + "async def load(s: AsyncSession, pid: int) -> Parent:\n"
         "    return await s.get(Parent, pid)\n"
         "async def f(pid: int):\n    async with Factory() as s:\n"
@@ -403,6 +455,25 @@ class ExpiredAttributeAccess(Rule):
         "async def f(pid: int):\n    async with Keep() as s:\n"
         "        p = await s.get(Parent, pid)\n        p.hits += 1\n        await s.flush()\n"
         "        return p.updated  # expect: AL205\n",
+        # Loaded, changed, committed without expiring: the UPDATE expired `updated`
+        # (`onupdate=func.now()`); an instance inserted by a first commit is updated by a second.
+        _ASYNC_SETUP + _MODELS + "Keep = async_sessionmaker(engine, expire_on_commit=False)\n"
+        "async def f(pid: int):\n    async with Keep() as s:\n"
+        "        p = await s.get(Parent, pid)\n        p.hits = 0\n        await s.commit()\n"
+        "        return p.hits, p.updated  # expect: AL205\n",
+        _ASYNC_SETUP + _MODELS + "Keep = async_sessionmaker(engine, expire_on_commit=False)\n"
+        "async def f():\n    async with Keep() as s:\n"
+        "        p = Parent()\n        s.add(p)\n        await s.commit()\n"
+        "        p.hits = 1\n        await s.commit()\n        return p.updated  # expect: AL205\n",
+        # The async accessor loads what it names (and, on an expired instance, the columns):
+        # other relationships stay expired, and a column the UPDATE did not expire loads nothing.
+        _ASYNC_SETUP + _MODELS + "async def f(x: Parent):\n    async with Factory() as s:\n"
+        "        s.add(x)\n        await s.commit()\n        await x.awaitable_attrs.tags\n"
+        "        return x.id, x.children  # expect: AL205\n",
+        _ASYNC_SETUP + _MODELS + "Keep = async_sessionmaker(engine, expire_on_commit=False)\n"
+        "async def f(pid: int):\n    async with Keep() as s:\n"
+        "        p = await s.get(Parent, pid)\n        p.hits += 1\n        await s.flush()\n"
+        "        await p.awaitable_attrs.hits\n        return p.updated  # expect: AL205\n",
     )
 
 

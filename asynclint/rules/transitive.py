@@ -37,6 +37,19 @@ class TransitiveBlockingCall(Rule):
     ```
     or make the helper async (with an async HTTP client) and `await` it.
 
+    ## Generators
+    Calling a sync generator function (a `def` whose own body has a `yield`, undecorated) runs
+    none of its body: the call is reported only where it is iterated right there — `for x in
+    rows():`, `list(rows())` (and `tuple`, `set`, `dict`, `sorted`, `sum`, `any`, `all`, also
+    through `enumerate`, `zip`, `map`, `filter`), a list, set or dict comprehension, a generator
+    expression that is itself iterated, `[*rows()]`, `yield from rows()` — in async code or in a
+    sync helper it calls. Handed on (`StreamingResponse(rows())`: Starlette iterates a sync
+    iterator in its threadpool), returned, stored in a variable or passed to `next()`, it is
+    not reported (what happens to it later is not followed). The fix for an iterated one is
+    `await run_in_threadpool(list, rows(...))`, not offloading the call. A
+    `@contextlib.contextmanager` generator is different: `with span():` runs its body up to
+    the `yield`, and is reported.
+
     ## Steady state
     Only blocking that happens on every call counts. A helper memoised with `functools.cache`,
     `functools.lru_cache` (with or without arguments) or `functools.cached_property` — the
@@ -69,6 +82,27 @@ class TransitiveBlockingCall(Rule):
         "async def f():\n    return a(3)\n",
         "import threading\nlock = threading.Lock()\ndef touch():\n    with lock:\n        pass\n"
         "async def f():\n    touch()\n",
+        # A sync generator function's call runs none of its body: handed on (Starlette iterates
+        # it in its threadpool), returned, kept, or iterated in a thread.
+        "from fastapi.concurrency import run_in_threadpool\n"
+        "from fastapi.responses import StreamingResponse\n"
+        "def rows(path):\n    with open(path) as fh:\n        yield from fh\n"
+        "def upper(path):\n    return (line.upper() for line in rows(path))\n"
+        "async def f():\n    return StreamingResponse(rows('a.csv'))\n"
+        "async def g():\n    lines = rows('a.csv')\n    return lines, upper('b.csv')\n"
+        "async def h():\n    return await run_in_threadpool(list, rows('a.csv'))\n"
+        "async def i():\n    return StreamingResponse(line.upper() for line in rows('a.csv'))\n",
+        # A sync helper that only builds the generator does not run it either.
+        "import time\nclass Feed:\n    def ticks(self):\n        while True:\n"
+        "            time.sleep(1)\n            yield 1\n"
+        "    def stream(self):\n        return self.ticks()\n"
+        "    async def run(self, send):\n        await send(self.stream())\n",
+        # Queues: `put` on one without a bound, or with `block=False`, does not wait.
+        "import queue\nclass Worker:\n    def __init__(self):\n        self._queue = queue.SimpleQueue()\n"
+        "        self._bounded = queue.Queue(100)\n"
+        "    def queue_task(self, task):\n        self._queue.put(task)\n"
+        "    def offer(self, task):\n        self._bounded.put(task, block=False)\n"
+        "    async def close(self):\n        self.queue_task(None)\n        self.offer(None)\n",
         "import time\nfrom asgiref.sync import sync_to_async\n@sync_to_async\ndef slow():\n"
         "    time.sleep(1)\nasync def f():\n    await slow()\n",
         # Steady state: memoised helpers block once per process.
@@ -111,6 +145,28 @@ class TransitiveBlockingCall(Rule):
         "async def f():\n    walk(3)  # expect: AL110\n",
         "import time\nclass Repo:\n    def load(self):\n        time.sleep(1)\n"
         "async def f():\n    repo = Repo()\n    repo.load()  # expect: AL110\n",
+        # Iterating a blocking sync generator where it is called runs its body on the loop,
+        # in async code or in a sync helper; so does `with` on a @contextmanager generator.
+        "def rows(path):\n    with open(path) as fh:\n        yield from fh\n"
+        "async def f():\n    for line in rows('a.csv'):  # expect: AL110\n        print(line)\n"
+        "    a = list(rows('a.csv'))  # expect: AL110\n"
+        "    b = [line for line in rows('b.csv')]  # expect: AL110\n"
+        "    c = sum(1 for _ in rows('c.csv'))  # expect: AL110\n"
+        "    d = dict(enumerate(rows('d.csv')))  # expect: AL110\n"
+        "    return a, b, c, d, [*rows('e.csv')]  # expect: AL110\n",
+        "import contextlib, time\ndef rows():\n    time.sleep(1)\n    yield 1\n"
+        "def total():\n    return sum(rows())\n"
+        "def chained():\n    yield from rows()\n"
+        "@contextlib.contextmanager\ndef span():\n    time.sleep(1)\n    yield\n"
+        "async def f():\n    with span():  # expect: AL110\n        pass\n"
+        "    for x in chained():  # expect: AL110\n        print(x)\n"
+        "    return total()  # expect: AL110\n",
+        "import queue\nclass Worker:\n    def __init__(self):\n        self._queue = queue.Queue(100)\n"
+        "        self._tasks = queue.SimpleQueue()\n"
+        "    def queue_task(self, task):\n        self._queue.put(task)\n"
+        "    def next_task(self):\n        return self._tasks.get()\n"
+        "    async def close(self):\n        self.queue_task(None)  # expect: AL110\n"
+        "        return self.next_task()  # expect: AL110\n",
         # Not steady-state exemptions: a project decorator that happens to be named lru_cache,
         # and a TTL cache (it misses again after every expiry).
         "import functools, time\ndef lru_cache(fn):\n    @functools.wraps(fn)\n"

@@ -2,9 +2,9 @@
 
 Every line that asynclint must report ends with an ``expect`` marker comment naming the rule
 code(s), one per finding; ``tests/test_examples_lint.py`` checks that the findings are exactly
-those lines. Misuse that no rule reports yet carries a ``later`` marker comment instead, to be
-turned into an ``expect`` one when the rule lands (as AL110 and AL201 were); one is left, in
-``POST /orders/{id}/reopen`` (AL205 on an instance loaded through a project helper).
+those lines. Misuse that no rule reports yet would carry a ``later`` marker comment instead, to
+be turned into an ``expect`` one when the rule lands (as AL110, AL201 and, for
+``POST /orders/{id}/reopen``, AL205 were); none is left.
 
 Two kinds of misuse: blocking calls on the event loop (AL101–AL110, AL201), which only cost
 latency, and coroutine/ORM misuse (AL202–AL205, AL301–AL303), which breaks the endpoint: a

@@ -24,7 +24,7 @@ and async misuse that does not block but breaks (SQLAlchemy asyncio, coroutines,
 * ``POST /items/{id}/copy`` -- ``await session.add(copy)``: TypeError (AL203)
 * ``GET /orders/{id}``    -- ``order.lines``, a lazy relationship: MissingGreenlet (AL204)
 * ``POST /orders/{id}/cancel`` -- reads ``order.status`` after the commit expired it (AL205);
-  ``POST /orders/{id}/reopen`` does the same through ``get_order_or_404`` (not reported yet)
+  ``POST /orders/{id}/reopen`` does the same through ``get_order_or_404`` (AL205 too)
 * ``POST /orders/{id}/ship`` -- ``notify_warehouse(...)`` without ``await``: never sent (AL301)
 * ``POST /orders/{id}/receipt`` -- ``asyncio.create_task(...)`` with the task dropped (AL302)
 
