@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 import re
+import stat
 import tokenize
 
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -12,6 +14,14 @@ _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 class SourceError(Exception):
     """The file cannot be read as Python source; the message is one line for the user."""
+
+
+class NotRegularFile(OSError):
+    """A FIFO, socket or device: opening it can block forever (or have effects), reading it
+    may never end. Git skips them too."""
+
+    def __init__(self) -> None:
+        super().__init__("not a regular file")
 
 
 def _first_two_lines(data: bytes) -> bytes:
@@ -46,10 +56,25 @@ def decode(data: bytes) -> str:
         raise SourceError(f"cannot decode as {encoding}: {error}") from None
 
 
+def read_regular(path: str) -> bytes:
+    """A regular file's bytes. Raises NotRegularFile without opening anything else (a FIFO
+    blocks `open` until a writer comes, a device may never end), OSError otherwise."""
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise NotRegularFile()
+    # Non-blocking, and checked again once open: the path may have been replaced meanwhile.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags)
+    with open(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise NotRegularFile()
+        return handle.read()
+
+
 def read_bytes(path: str) -> bytes:
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        return read_regular(path)
+    except NotRegularFile as error:
+        raise SourceError(str(error)) from None
     except OSError as error:
         raise SourceError(f"cannot read: {error.strerror or error}") from None
 
