@@ -40,9 +40,13 @@ def decode(data: bytes) -> str:
         except UnicodeDecodeError:
             pass  # the slow path below words the error
     try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        encoding, cookie_line = _declared_encoding(data)
     except SyntaxError as error:  # unknown or conflicting coding cookie
         raise SourceError(f"cannot read: {error.msg if hasattr(error, 'msg') else error}") from None
+    if encoding not in ("utf-8", "utf-8-sig") and not _reads_back(cookie_line, encoding):
+        # `# coding: utf-16` on the (ASCII) cookie line itself: decoded, the file is garbage.
+        # CPython refuses it the same way (`python file.py`: "encoding problem: utf-16").
+        raise SourceError(f"cannot read: encoding problem: {encoding}")
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
@@ -54,6 +58,27 @@ def decode(data: bytes) -> str:
         ) from None
     except LookupError as error:
         raise SourceError(f"cannot decode as {encoding}: {error}") from None
+
+
+def _declared_encoding(data: bytes) -> tuple[str, bytes]:
+    """The encoding PEP 263 gives `data` (BOM, cookie or UTF-8) and the line that named it, as
+    ASCII. Raises SyntaxError. tokenize.detect_encoding wants the cookie line in UTF-8; CPython
+    does not (`# coding: latin-1 (été)` in latin-1), so it is shown the bytes non-ASCII masked."""
+    bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
+    head = _first_two_lines(data[len(bom) :])
+    masked = bom + bytes(byte if byte < 0x80 else 0x3F for byte in head)
+    encoding, lines = tokenize.detect_encoding(io.BytesIO(masked).readline)
+    return encoding, lines[-1] if lines else b""
+
+
+def _reads_back(ascii_line: bytes, encoding: str) -> bool:
+    """Does the line naming the encoding decode, in that encoding, to itself? True for the
+    ASCII-compatible encodings, the only ones Python accepts in a cookie (not utf-16, utf-32
+    or EBCDIC)."""
+    try:
+        return ascii_line.decode(encoding) == ascii_line.decode("ascii")
+    except (UnicodeDecodeError, LookupError):
+        return False
 
 
 def read_regular(path: str) -> bytes:

@@ -181,6 +181,25 @@ def test_unknown_encoding_cookie_is_a_one_line_error_and_the_run_goes_on() -> No
     )
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf_16_le", "cp037"])
+def test_cookie_naming_an_encoding_that_is_not_ascii_compatible_is_one_error_line(
+    encoding: str,
+) -> None:
+    # Python refuses it (`python x.py`: "SyntaxError: encoding problem: utf-16"); decoded as
+    # asked, the file is garbage, silently without async code.
+    assert_reported_and_run_goes_on(
+        "cookie.py",
+        f"# coding: {encoding}\n" + BLOCKING,
+        f"cannot read: encoding problem: {encoding}",
+    )
+
+
+def test_coding_cookie_line_may_hold_text_in_its_own_encoding() -> None:
+    # CPython accepts it (tokenize.detect_encoding wants that line in UTF-8).
+    write("cookie.py", "# coding: latin-1 (été)\n".encode("latin-1") + BLOCKING.encode())
+    assert locations(lint("cookie.py")) == ["cookie.py:5:5: AL101"]
+
+
 def test_binary_file_with_nul_bytes_is_a_one_line_error_and_the_run_goes_on() -> None:
     assert_reported_and_run_goes_on(
         "blob.py",
