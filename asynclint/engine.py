@@ -24,6 +24,7 @@ from asynclint.index.project import Project
 from asynclint.index.summary import ModuleSummary, Unit
 from asynclint.rules import RULES_BY_CODE
 from asynclint.suppression import skips_file, suppresses
+from asynclint.units import unit_source
 from asynclint.walk import walk
 
 _WRAPPER = "if 1:"
@@ -135,7 +136,7 @@ def _check_unit(
     options: CheckOptions,
     project: Project,
 ) -> list[Finding]:
-    chunk = lines[unit.start_line - 1 : unit.end_line]
+    chunk, shifts = unit_source(lines, unit.start_line, unit.end_line)
     line_offset = unit.start_line - 1
     if chunk and chunk[0][:1] in (" ", "\t"):
         # An indented method: a wrapper block keeps every column (and multi-line strings) as is.
@@ -148,17 +149,27 @@ def _check_unit(
     if not checker.reports:
         return []
     positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    return [_finding(report, positions[report.node], line_offset, path) for report in checker.reports]
+    return [
+        _finding(report, positions[report.node], line_offset, shifts, path)
+        for report in checker.reports
+    ]
 
 
-def _finding(report: Report, where: cst.metadata.CodeRange, line_offset: int, path: str) -> Finding:
+def _finding(
+    report: Report,
+    where: cst.metadata.CodeRange,
+    line_offset: int,
+    shifts: Mapping[int, int],
+    path: str,
+) -> Finding:
     rule = RULES_BY_CODE[report.code]
+    line, end_line = where.start.line + line_offset, where.end.line + line_offset
     return Finding(
         path=path,
-        line=where.start.line + line_offset,
-        column=where.start.column + 1,
-        end_line=where.end.line + line_offset,
-        end_column=where.end.column + 1,
+        line=line,
+        column=where.start.column + 1 + shifts.get(line, 0),
+        end_line=end_line,
+        end_column=where.end.column + 1 + shifts.get(end_line, 0),
         code=rule.code,
         name=rule.name,
         message=rule.format_message(**report.parts),
