@@ -8,9 +8,11 @@ summary tells which functions hold async code. Only those functions are parsed w
 from __future__ import annotations
 
 import ast
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Iterator, Mapping
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -28,6 +30,9 @@ from asynclint.units import unit_source
 from asynclint.walk import walk
 
 _WRAPPER = "if 1:"
+# Enough for libcst's metadata pass on anything pass 1 (an `ast` visitor, at Python's default
+# limit) lets through: 3,000-term chains located fine on an 8 MB C stack, measured.
+_CHECK_RECURSION_LIMIT = 25_000
 
 
 @dataclass(frozen=True)
@@ -145,14 +150,32 @@ def _check_unit(
         line_offset -= 1
     module = cst.parse_module("".join(chunk))
     checker = UnitChecker(summary, unit, project, options.extra_calls, options.extra_offload)
-    walk(module, checker)
-    if not checker.reports:
-        return []
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    with _deep_recursion():
+        walk(module, checker)
+        if not checker.reports:
+            return []
+        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     return [
         _finding(report, positions[report.node], line_offset, shifts, path)
         for report in checker.reports
     ]
+
+
+@contextmanager
+def _deep_recursion() -> Iterator[None]:
+    """Python's recursion limit raised while a unit is checked and located.
+
+    libcst's metadata pass (positions) recurses about five frames per level of nesting: the
+    200 nested brackets CPython accepts need more than the default 1000 frames. Only here, not
+    for the whole worker: a higher limit in pass 1 would let longer chains (`a[0][0]...`, which
+    `ast` accepts by the thousand) reach libcst's parser, whose time grows with the cube of
+    their length, turning a quick error into a run that seems to hang."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, _CHECK_RECURSION_LIMIT))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
 
 
 def _finding(

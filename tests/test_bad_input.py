@@ -137,6 +137,24 @@ def test_five_thousand_nested_parentheses_are_a_syntax_error_not_a_crash() -> No
     assert result.exit_code == 1
 
 
+def test_199_nested_brackets_which_python_accepts_are_checked_and_located() -> None:
+    # CPython's parser stops at 200; libcst's metadata pass needs ~7 frames a level.
+    nested = "[" * 199 + "]" * 199
+    write("deep.py", f"import time\n\nasync def f():\n    x = {nested}\n    time.sleep(1)\n")
+    result = lint("deep.py")
+    assert locations(result) == ["deep.py:5:5: AL101"]
+    assert result.stderr == ""
+
+
+def test_chain_too_long_to_analyse_is_one_error_line_not_an_internal_error() -> None:
+    # `ast` accepts up to ~3,000 terms (at the default recursion limit); pass 1 stops earlier.
+    assert_reported_and_run_goes_on(
+        "chain.py",
+        "async def f():\n    x = " + " + ".join(["a"] * 2000) + "\n",
+        runner.TOO_DEEP_MESSAGE,
+    )
+
+
 # --- encodings and line endings --------------------------------------------------------------
 
 
