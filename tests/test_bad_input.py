@@ -266,28 +266,19 @@ def test_unreadable_directory_alone_exits_1_without_findings(
     assert result.exit_code == 1
 
 
-def test_unreadable_gitignore_is_one_error_line_and_the_walk_goes_on(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize(
+    ("unreadable", "text"), [("pkg/.gitignore", "ignored.py\n"), ("pkg/a_secret.py", BLOCKING)]
+)
+def test_unreadable_file_in_a_walk_is_one_error_line_and_the_run_goes_on(
+    monkeypatch: pytest.MonkeyPatch, unreadable: str, text: str
 ) -> None:
     Path("pkg").mkdir()
-    write("pkg/.gitignore", "ignored.py\n")
+    write(unreadable, text)
     write("pkg/ok.py", BLOCKING)
-    deny_file(monkeypatch, "pkg/.gitignore")
+    deny_file(monkeypatch, unreadable)
     result = lint(".")
-    assert result.stderr == "pkg/.gitignore: error: cannot read: Permission denied\n"
+    assert result.stderr == f"{unreadable}: error: cannot read: Permission denied\n"
     assert locations(result) == ["pkg/ok.py:4:5: AL101"]
-    assert result.exit_code == 1
-
-
-def test_unreadable_python_file_is_one_error_line_and_the_run_goes_on(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    write("a_secret.py", BLOCKING)
-    write("b_ok.py", BLOCKING)
-    deny_file(monkeypatch, "a_secret.py")
-    result = lint(".")
-    assert result.stderr == "a_secret.py: error: cannot read: Permission denied\n"
-    assert locations(result) == ["b_ok.py:4:5: AL101"]
     assert result.exit_code == 1
 
 
