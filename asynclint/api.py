@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -9,11 +10,12 @@ from typing import Iterable
 import pathspec
 
 from asynclint.config import Config
-from asynclint.discovery import discover, pattern_spec
+from asynclint.discovery import discover, find
 from asynclint.engine import CheckOptions, worth_checking
 from asynclint.findings import FileError, FileResult, Finding, sort_findings
 from asynclint.index.cache import cache_location
 from asynclint.index.modules import ModuleMap, find_root
+from asynclint.patterns import pattern_spec
 from asynclint.runner import Task, default_jobs, run
 
 
@@ -22,6 +24,8 @@ class LintResult:
     findings: list[Finding] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
     files: int = 0
+    # Lines for stderr that are not errors (an invalid .gitignore pattern skipped); not with -q.
+    notes: list[str] = field(default_factory=list)
 
 
 def check_options(
@@ -62,14 +66,18 @@ def lint_paths(
 
     Raises discovery.MissingPath for a path that does not exist."""
     paths = list(paths)
-    files = discover(paths, config, force_exclude)
+    found = find(paths, config, force_exclude)
+    files = found.files
+    outcome = LintResult(errors=found.errors, notes=list(found.notes))
     if not files:
-        return LintResult()
+        return outcome
     root = find_root(Path(paths[0]))
     # Linting the project's top: the files found are the project's files, no second walk.
+    # Otherwise the walk for facts says nothing: what it cannot read is not what was asked
+    # about (pre-commit names a few files; ruff too reports only those).
     whole = len(paths) == 1 and Path(paths[0]).resolve() == root
     modules = ModuleMap(root, files if whole else discover([str(root)], config))
-    explicit = {Path(path) for path in paths if Path(path).is_file()}
+    explicit = found.explicit
     # The pre-scan runs here, so files without async code never cost a round trip to a worker.
     tasks = [
         Task(str(file), modules.name_of(file), explicit=file in explicit)
@@ -77,7 +85,7 @@ def lint_paths(
         if worth_checking(str(file), file in explicit)
     ]
     results = run(tasks, check_options(config, modules, cache, cache_dir), jobs or default_jobs())
-    return _collect(results, config, len(files))
+    return _collect(results, config, len(files), outcome)
 
 
 def lint_text(
@@ -85,20 +93,23 @@ def lint_text(
 ) -> LintResult:
     """Lint an editor buffer as if it were the file at `path` (in a worker, as files are)."""
     file = Path(path)
-    modules = project_modules(file.absolute(), config) if file.parent.exists() else None
+    modules = project_modules(file.absolute(), config) if os.path.isdir(file.parent) else None
     module = modules.name_of(file) if modules is not None else None
     task = Task(path, module, text, explicit=True)
     results = run([task], check_options(config, modules, cache, cache_dir), jobs=1)
     return _collect(results, config, 1)
 
 
-def _collect(results: list[FileResult], config: Config, files: int) -> LintResult:
+def _collect(
+    results: list[FileResult], config: Config, files: int, outcome: LintResult | None = None
+) -> LintResult:
     enabled = config.enabled_codes()
     per_file = [
         (pattern_spec([pattern]), frozenset(codes))
         for pattern, codes in config.per_file_ignores.items()
     ]
-    outcome = LintResult(files=files)
+    outcome = outcome if outcome is not None else LintResult()
+    outcome.files = files
     for result in results:
         ignored = _per_file_ignored(result.path, config.root, per_file)
         outcome.findings.extend(

@@ -150,7 +150,7 @@ def _load_config(config_file: Path | None, no_config: bool, first_path: str) -> 
     if no_config:
         return Config()
     if config_file is not None:
-        if not config_file.is_file():
+        if not os.path.isfile(config_file):  # a FIFO is not read (it would block)
             raise ConfigError(f"config file not found: {config_file}")
         return load_config(config_file)
     found = find_config(Path(first_path).absolute())
@@ -178,9 +178,12 @@ def _report(
     paths: tuple[str, ...],
     source_line: _SourceLines,
 ) -> None:
+    if not quiet:
+        for note in result.notes:
+            click.echo(note, err=True)
     for error in result.errors:
         click.echo(f"{error.path}: error: {error.message}", err=True)
-    if result.files == 0 and not quiet:
+    if result.files == 0 and not result.errors and not quiet:
         click.echo(f"note: no Python files found in {', '.join(paths) or '.'}", err=True)
     if statistics:
         click.echo(_statistics(result.findings), nl=False)

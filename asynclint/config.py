@@ -6,12 +6,14 @@ unknown rule codes are errors, not silently ignored (a typo in `ignore` must not
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable
 
 from asynclint.catalog import USER_CODE, Blocking
+from asynclint.patterns import invalid_patterns
 from asynclint.rules import RULES_BY_CODE, UnknownCode, select_codes
 
 if sys.version_info >= (3, 11):
@@ -72,10 +74,12 @@ class Config:
 
 def find_config(start: Path) -> Path | None:
     """The nearest pyproject.toml with a [tool.asynclint] table, searching upward from `start`."""
-    directory = start if start.is_dir() else start.parent
+    # os.path rather than Path methods: an unreadable directory on the way is "no", not a
+    # PermissionError; and a FIFO named pyproject.toml is not read (it would block).
+    directory = start if os.path.isdir(start) else start.parent
     for candidate in (directory, *directory.parents):
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and "asynclint" in _read_text(pyproject):
+        if os.path.isfile(pyproject) and "asynclint" in _read_text(pyproject):
             try:
                 tool = _parse(pyproject).get("tool")
             except ConfigError:
@@ -125,6 +129,8 @@ def _from_table(table: dict[str, Any], where: str, root: Path, source: Path) -> 
     lists = {key: _string_list(table, key, where) for key in _LIST_KEYS if key in table}
     for key in ("select", "ignore", "extend-select"):
         _validate_codes(lists.get(key, ()), f"{where}: {key}")
+    for key in ("exclude", "extend-exclude"):
+        _validate_patterns(lists.get(key, ()), f"{where}: {key}")
     config = Config(
         select=lists.get("select"),
         ignore=lists.get("ignore", ()),
@@ -160,9 +166,17 @@ def _validate_codes(selectors: Iterable[str], where: str) -> None:
             ) from None
 
 
+def _validate_patterns(patterns: Iterable[str], where: str) -> None:
+    """A pattern pathspec cannot compile would otherwise fail in the middle of a run."""
+    rejected = invalid_patterns(list(patterns))
+    if rejected:
+        raise ConfigError(f"{where}: invalid pattern {rejected[0].pattern!r}")
+
+
 def _per_file_ignores(value: Any, where: str) -> dict[str, tuple[str, ...]]:
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: per-file-ignores must be a table of pattern = [codes]")
+    _validate_patterns(value, f"{where}: per-file-ignores")
     result = {}
     for pattern, codes in value.items():
         if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):

@@ -3,24 +3,46 @@
 Directories are walked with the configured excludes and every `.gitignore` on the way applied
 (gitignore semantics through `pathspec`). A file named explicitly is linted even when an exclude
 pattern would skip it in a walk, as ruff and flake8 do.
+
+Bad input never stops a walk: an unreadable directory or `.gitignore` is an error for that path
+(`Discovery.errors`), a `.gitignore` line pathspec cannot compile is skipped with a note, and
+FIFOs, sockets and devices are skipped as git skips them (opening a FIFO blocks forever).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
 import pathspec
 
+from asynclint import source
 from asynclint.config import Config
+from asynclint.findings import FileError
+from asynclint.patterns import lenient_spec, pattern_spec
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 
 
 class MissingPath(Exception):
     """A path given on the command line does not exist."""
+
+
+@dataclass
+class Discovery:
+    """The files a walk found, and what it could not read (errors) or skipped (notes)."""
+
+    files: list[Path] = field(default_factory=list)
+    # The files named on the command line (their syntax is checked even without async code).
+    explicit: set[Path] = field(default_factory=set)
+    errors: list[FileError] = field(default_factory=list)
+    notes: dict[str, None] = field(default_factory=dict)  # ordered, without duplicates
+
+    def cannot_read(self, shown: str, error: OSError) -> None:
+        self.errors.append(FileError(shown, f"cannot read: {error.strerror or error}"))
 
 
 @dataclass(frozen=True)
@@ -37,55 +59,84 @@ class _Ignore:
         return self.spec.match_file(relative + "/" if is_dir else relative)
 
 
-def pattern_spec(patterns: Iterable[str]) -> pathspec.PathSpec:
-    """Patterns with `.gitignore` semantics (excludes, per-file-ignores use them too)."""
-    return pathspec.GitIgnoreSpec.from_lines(patterns)
-
-
-def _gitignore(directory: Path) -> _Ignore | None:
-    file = directory / ".gitignore"
-    if not file.is_file():
-        return None
+def _gitignore(directory: Path, shown: str, found: Discovery) -> _Ignore | None:
+    """The `.gitignore` in `directory` (`shown` is how the user sees that directory)."""
+    shown_file = str(Path(shown, ".gitignore"))
     try:
-        lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
+        data = source.read_regular(str(directory / ".gitignore"))
+    except (FileNotFoundError, NotADirectoryError, source.NotRegularFile):
         return None
-    return _Ignore(directory, pattern_spec(lines))
+    except OSError as error:
+        found.cannot_read(shown_file, error)
+        return None
+    spec, rejected = lenient_spec(data.decode("utf-8", errors="replace").splitlines())
+    for bad in rejected:
+        found.notes[f"{shown_file}:{bad.line}: note: invalid pattern skipped: {bad.pattern}"] = None
+    return _Ignore(directory, spec)
 
 
-def _ancestor_gitignores(directory: Path) -> list[_Ignore]:
+def _ancestor_gitignores(directory: Path, found: Discovery) -> list[_Ignore]:
     """`.gitignore` files above the walk's start, up to the repository's top."""
-    found = []
+    ignores = []
     for ancestor in directory.parents:
-        ignore = _gitignore(ancestor)
+        ignore = _gitignore(ancestor, _shown(ancestor), found)
         if ignore is not None:
-            found.append(ignore)
-        if (ancestor / ".git").exists():
+            ignores.append(ignore)
+        if os.path.exists(ancestor / ".git"):
             break
-    return found
+    return ignores
+
+
+def _shown(directory: Path) -> str:
+    """A directory above the walk, relative to the working directory where that is shorter."""
+    try:
+        relative = os.path.relpath(directory)
+    except ValueError:  # another drive (Windows)
+        return str(directory)
+    return relative if len(relative) < len(str(directory)) else str(directory)
 
 
 def discover(paths: Iterable[str], config: Config, force_exclude: bool = False) -> list[Path]:
     """Python files under `paths`, sorted, without duplicates. Raises MissingPath.
 
+    What cannot be read is left out silently (`find` says what it was)."""
+    return find(paths, config, force_exclude).files
+
+
+def find(paths: Iterable[str], config: Config, force_exclude: bool = False) -> Discovery:
+    """Python files under `paths`, sorted, without duplicates, and what could not be read.
+    Raises MissingPath.
+
     `force_exclude` applies the excludes to files named explicitly too (pre-commit names every
     changed file, excluded or not)."""
     exclude_spec = pattern_spec((*config.exclude, *config.extend_exclude))
-    found: dict[Path, None] = {}
+    found = Discovery()
+    files: dict[Path, None] = {}
     for raw in paths:
         path = Path(raw)
-        if not path.exists():
-            raise MissingPath(raw)
-        if path.is_dir():
+        try:
+            mode = os.stat(path).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            raise MissingPath(raw) from None
+        except OSError as error:  # a directory on the way cannot be searched
+            found.cannot_read(raw, error)
+            continue
+        if stat.S_ISDIR(mode):
             start = path.resolve()
             # Patterns are anchored at the config's directory; a tree outside it at its own top.
             anchor = config.root if start.is_relative_to(config.root) else start
-            ignores = [_Ignore(anchor, exclude_spec), *_ancestor_gitignores(start)]
-            for file in _walk(path, start, ignores):
-                found.setdefault(file, None)
-        elif not (force_exclude and _excluded_file(path, config.root, exclude_spec)):
-            found.setdefault(path, None)
-    return sorted(found, key=lambda p: p.as_posix())
+            ignores = [_Ignore(anchor, exclude_spec), *_ancestor_gitignores(start, found)]
+            for file in _walk(path, start, ignores, found):
+                files.setdefault(file, None)
+        elif force_exclude and _excluded_file(path, config.root, exclude_spec):
+            continue
+        elif not stat.S_ISREG(mode):
+            found.errors.append(FileError(raw, "not a regular file"))
+        else:
+            files.setdefault(path, None)
+            found.explicit.add(path)
+    found.files = sorted(files, key=lambda p: p.as_posix())
+    return found
 
 
 def _excluded_file(path: Path, root: Path, spec: pathspec.PathSpec) -> bool:
@@ -100,26 +151,36 @@ def _excluded_file(path: Path, root: Path, spec: pathspec.PathSpec) -> bool:
     )
 
 
-def _walk(shown: Path, real: Path, ignores: list[_Ignore]) -> Iterator[Path]:
-    """Yield files under `shown` (the path as the user wrote it); `real` is its resolved form."""
-    own = _gitignore(real)
-    if own is not None:
-        ignores = [*ignores, own]
-    try:
-        entries = sorted(os.scandir(real), key=lambda entry: entry.name)
-    except OSError:
-        return
-    for entry in entries:
+def _walk(shown: Path, real: Path, ignores: list[_Ignore], found: Discovery) -> Iterator[Path]:
+    """Yield files under `shown` (the path as the user wrote it); `real` is its resolved form.
+
+    Iterative (a stack, not recursion): a deep tree is no RecursionError. The caller sorts."""
+    stack = [(shown, real, ignores)]
+    while stack:
+        shown, real, ignores = stack.pop()
         try:
-            is_dir = entry.is_dir()
-        except OSError:
+            with os.scandir(real) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name)
+        except OSError as error:
+            found.cannot_read(str(shown), error)
             continue
-        if not is_dir and not entry.name.endswith(PYTHON_SUFFIXES):
-            continue  # cheaper than matching it against the ignore patterns
-        if any(ignore.matches(entry.path, is_dir) for ignore in ignores):
-            continue
-        if is_dir:
-            if not entry.is_symlink():
-                yield from _walk(shown / entry.name, Path(entry.path), ignores)
-        else:
-            yield shown / entry.name
+        own = _gitignore(real, str(shown), found)
+        if own is not None:
+            ignores = [*ignores, own]
+        for entry in entries:
+            try:
+                # Symlinked directories are not walked; a linked file is linted.
+                is_dir = entry.is_dir(follow_symlinks=False)
+                if not is_dir and not entry.name.endswith(PYTHON_SUFFIXES):
+                    continue  # cheaper than matching it against the ignore patterns
+                if not is_dir and not entry.is_file():
+                    continue  # a FIFO, socket or device (git skips them too), or a dangling link
+            except OSError as error:
+                found.cannot_read(str(shown / entry.name), error)
+                continue
+            if any(ignore.matches(entry.path, is_dir) for ignore in ignores):
+                continue
+            if is_dir:
+                stack.append((shown / entry.name, Path(entry.path), ignores))
+            else:
+                yield shown / entry.name

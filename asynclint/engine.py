@@ -10,9 +10,11 @@ code are parsed with libcst for pass 2.
 from __future__ import annotations
 
 import ast
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Iterator, Mapping
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -27,9 +29,13 @@ from asynclint.index.project import Project
 from asynclint.index.summary import ModuleSummary, Unit
 from asynclint.rules import RULES_BY_CODE
 from asynclint.suppression import skips_file, suppresses
+from asynclint.units import unit_source
 from asynclint.walk import walk
 
 _WRAPPER = "if 1:"
+# Enough for libcst's metadata pass on anything pass 1 (an `ast` visitor, at Python's default
+# limit) lets through: 3,000-term chains located fine on an 8 MB C stack, measured.
+_CHECK_RECURSION_LIMIT = 25_000
 
 
 @dataclass(frozen=True)
@@ -142,7 +148,7 @@ def _check_unit(
     options: CheckOptions,
     project: Project,
 ) -> list[Finding]:
-    chunk = lines[unit.start_line - 1 : unit.end_line]
+    chunk, shifts = unit_source(lines, unit.start_line, unit.end_line)
     line_offset = unit.start_line - 1
     if chunk and chunk[0][:1] in (" ", "\t"):
         # An indented method: a wrapper block keeps every column (and multi-line strings) as is.
@@ -151,21 +157,49 @@ def _check_unit(
         line_offset -= 1
     module = cst.parse_module("".join(chunk))
     checker = UnitChecker(summary, unit, project, options.extra_calls, options.extra_offload)
-    walk(module, checker)
-    if not checker.reports:
-        return []
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    return [_finding(report, positions[report.node], line_offset, path) for report in checker.reports]
+    with _deep_recursion():
+        walk(module, checker)
+        if not checker.reports:
+            return []
+        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    return [
+        _finding(report, positions[report.node], line_offset, shifts, path)
+        for report in checker.reports
+    ]
 
 
-def _finding(report: Report, where: cst.metadata.CodeRange, line_offset: int, path: str) -> Finding:
+@contextmanager
+def _deep_recursion() -> Iterator[None]:
+    """Python's recursion limit raised while a unit is checked and located.
+
+    libcst's metadata pass (positions) recurses about five frames per level of nesting: the
+    200 nested brackets CPython accepts need more than the default 1000 frames. Only here, not
+    for the whole worker: a higher limit in pass 1 would let longer chains (`a[0][0]...`, which
+    `ast` accepts by the thousand) reach libcst's parser, whose time grows with the cube of
+    their length, turning a quick error into a run that seems to hang."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, _CHECK_RECURSION_LIMIT))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
+
+
+def _finding(
+    report: Report,
+    where: cst.metadata.CodeRange,
+    line_offset: int,
+    shifts: Mapping[int, int],
+    path: str,
+) -> Finding:
     rule = RULES_BY_CODE[report.code]
+    line, end_line = where.start.line + line_offset, where.end.line + line_offset
     return Finding(
         path=path,
-        line=where.start.line + line_offset,
-        column=where.start.column + 1,
-        end_line=where.end.line + line_offset,
-        end_column=where.end.column + 1,
+        line=line,
+        column=where.start.column + 1 + shifts.get(line, 0),
+        end_line=end_line,
+        end_column=where.end.column + 1 + shifts.get(end_line, 0),
         code=rule.code,
         name=rule.name,
         message=rule.format_message(**report.parts),

@@ -25,6 +25,7 @@ from asynclint.findings import FileError, FileResult
 from asynclint.index.project import Project
 
 CRASH_MESSAGE = "the parser crashed on this file (e.g. extreme nesting); file skipped"
+TOO_DEEP_MESSAGE = "too deeply nested for asynclint to analyse; file skipped"
 # Tasks queued per worker: one being checked and one ready, so a worker never waits for the pipe.
 _IN_FLIGHT = 2
 
@@ -53,11 +54,27 @@ def check_task(task: Task, options: CheckOptions, project: Project | None = None
             return check_source(task.text, task.path, options, task.module, project, task.explicit)
         return check_file(task.path, options, task.module, project, task.explicit)
     except Exception as error:  # noqa: BLE001 - reported per file, the run goes on
-        message = (
-            f"internal error while checking this file: {type(error).__name__}: {error} "
-            "(please report it)"
-        )
+        if _from_recursion(error):
+            message = TOO_DEEP_MESSAGE
+        else:
+            message = (
+                f"internal error while checking this file: {type(error).__name__}: {error} "
+                "(please report it)"
+            )
         return FileResult(task.path, errors=[FileError(task.path, message)])
+
+
+def _from_recursion(error: BaseException) -> bool:
+    """A RecursionError, or an error raised while one unwound (libcst's metadata pass turns
+    it into a KeyError in a context manager's exit)."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, RecursionError):
+            return True
+        seen.add(id(current))
+        current = current.__context__
+    return False
 
 
 def run(tasks: Sequence[Task], options: CheckOptions, jobs: int) -> list[FileResult]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 import re
+import stat
 import tokenize
 
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -12,6 +14,14 @@ _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 class SourceError(Exception):
     """The file cannot be read as Python source; the message is one line for the user."""
+
+
+class NotRegularFile(OSError):
+    """A FIFO, socket or device: opening it can block forever (or have effects), reading it
+    may never end. Git skips them too."""
+
+    def __init__(self) -> None:
+        super().__init__("not a regular file")
 
 
 def _first_two_lines(data: bytes) -> bytes:
@@ -30,9 +40,13 @@ def decode(data: bytes) -> str:
         except UnicodeDecodeError:
             pass  # the slow path below words the error
     try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        encoding, cookie_line = _declared_encoding(data)
     except SyntaxError as error:  # unknown or conflicting coding cookie
         raise SourceError(f"cannot read: {error.msg if hasattr(error, 'msg') else error}") from None
+    if encoding not in ("utf-8", "utf-8-sig") and not _reads_back(cookie_line, encoding):
+        # `# coding: utf-16` on the (ASCII) cookie line itself: decoded, the file is garbage.
+        # CPython refuses it the same way (`python file.py`: "encoding problem: utf-16").
+        raise SourceError(f"cannot read: encoding problem: {encoding}")
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
@@ -46,10 +60,46 @@ def decode(data: bytes) -> str:
         raise SourceError(f"cannot decode as {encoding}: {error}") from None
 
 
+def _declared_encoding(data: bytes) -> tuple[str, bytes]:
+    """The encoding PEP 263 gives `data` (BOM, cookie or UTF-8) and the line that named it, as
+    ASCII. Raises SyntaxError. tokenize.detect_encoding wants the cookie line in UTF-8; CPython
+    does not (`# coding: latin-1 (été)` in latin-1), so it is shown the bytes non-ASCII masked."""
+    bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
+    head = _first_two_lines(data[len(bom) :])
+    masked = bom + bytes(byte if byte < 0x80 else 0x3F for byte in head)
+    encoding, lines = tokenize.detect_encoding(io.BytesIO(masked).readline)
+    return encoding, lines[-1] if lines else b""
+
+
+def _reads_back(ascii_line: bytes, encoding: str) -> bool:
+    """Does the line naming the encoding decode, in that encoding, to itself? True for the
+    ASCII-compatible encodings, the only ones Python accepts in a cookie (not utf-16, utf-32
+    or EBCDIC)."""
+    try:
+        return ascii_line.decode(encoding) == ascii_line.decode("ascii")
+    except (UnicodeDecodeError, LookupError):
+        return False
+
+
+def read_regular(path: str) -> bytes:
+    """A regular file's bytes. Raises NotRegularFile without opening anything else (a FIFO
+    blocks `open` until a writer comes, a device may never end), OSError otherwise."""
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise NotRegularFile()
+    # Non-blocking, and checked again once open: the path may have been replaced meanwhile.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags)
+    with open(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise NotRegularFile()
+        return handle.read()
+
+
 def read_bytes(path: str) -> bytes:
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        return read_regular(path)
+    except NotRegularFile as error:
+        raise SourceError(str(error)) from None
     except OSError as error:
         raise SourceError(f"cannot read: {error.strerror or error}") from None
 

@@ -53,34 +53,42 @@ def _fields(node_type: type[cst.CSTNode]) -> tuple[str, ...]:
 
 
 def _dispatch(visitor_type: type, node_type: type[cst.CSTNode]) -> Dispatch:
+    """The node type's visit and leave methods, and its fields in reverse order."""
     name = node_type.__name__
     return (
         getattr(visitor_type, f"visit_{name}", None),
         getattr(visitor_type, f"leave_{name}", None),
-        _fields(node_type),
+        _fields(node_type)[::-1],
     )
 
 
 def walk(node: cst.CSTNode, visitor: object) -> None:
-    """Visit `node` and its descendants, calling `visitor.visit_X(node)` / `leave_X(node)`."""
+    """Visit `node` and its descendants, calling `visitor.visit_X(node)` / `leave_X(node)`.
+
+    Iterative, with its own stack: nesting deeper than Python's recursion limit is walked."""
     table = _TABLES.setdefault(type(visitor), {})
-    _walk(node, visitor, table)
-
-
-def _walk(node: cst.CSTNode, visitor: object, table: dict[type, Dispatch]) -> None:
-    node_type = type(node)
-    entry = table.get(node_type)
-    if entry is None:
-        entry = table[node_type] = _dispatch(type(visitor), node_type)
-    visit, leave, fields = entry
-    if visit is None or visit(visitor, node) is not False:
-        for name in fields:
-            value = getattr(node, name)
+    # Nodes still to visit, the next one last; a (leave, node) pair is a `leave_X` due once
+    # the node's children are done.
+    stack: list[Any] = [node]
+    pop, push = stack.pop, stack.append
+    while stack:
+        item = pop()
+        if type(item) is tuple:
+            item[0](visitor, item[1])
+            continue
+        entry = table.get(type(item))
+        if entry is None:
+            entry = table[type(item)] = _dispatch(type(visitor), type(item))
+        visit, leave, fields = entry
+        if leave is not None:
+            push((leave, item))
+        if visit is not None and visit(visitor, item) is False:
+            continue
+        for name in fields:  # reversed: the first child is popped first
+            value = getattr(item, name)
             if isinstance(value, cst.CSTNode):
-                _walk(value, visitor, table)
+                push(value)
             elif isinstance(value, (list, tuple)):
-                for item in value:
-                    if isinstance(item, cst.CSTNode):
-                        _walk(item, visitor, table)
-    if leave is not None:
-        leave(visitor, node)
+                for child in reversed(value):
+                    if isinstance(child, cst.CSTNode):
+                        push(child)

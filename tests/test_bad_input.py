@@ -8,13 +8,17 @@ costs that one file, whatever `--jobs` says, and for standard input too.
 
 from __future__ import annotations
 
+import builtins
+import errno
 import multiprocessing
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any, Callable
 
 import pytest
 from click.testing import CliRunner, Result
@@ -67,6 +71,50 @@ def locations(result: Result) -> list[str]:
     return [m[0] for line in result.stdout.splitlines() if (m := LOCATION.match(line))]
 
 
+def run_module(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`python -m asynclint ARGS` in a fresh process, killed (failing the test) if it hangs."""
+    env = {**os.environ, "PYTHONPATH": str(Path(asynclint.__file__).resolve().parents[1])}
+    return subprocess.run(
+        [sys.executable, "-m", "asynclint", "--no-config", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=60,
+        check=False,
+    )
+
+
+def _deny(monkeypatch: pytest.MonkeyPatch, denied: Callable[[str], bool], *names: str) -> None:
+    """Make the os functions `names` (and `open`) fail with EACCES for the paths `denied`."""
+
+    def guarded(real: Callable[..., Any]) -> Callable[..., Any]:
+        def call(path: Any, *args: Any, **kwargs: Any) -> Any:
+            if isinstance(path, (str, os.PathLike)) and denied(os.path.abspath(path)):
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(path))
+            return real(path, *args, **kwargs)
+
+        return call
+
+    for name in names:
+        monkeypatch.setattr(os, name, guarded(getattr(os, name)))
+    monkeypatch.setattr(builtins, "open", guarded(builtins.open))
+
+
+def deny_directory(monkeypatch: pytest.MonkeyPatch, directory: str) -> None:
+    """What `chmod 000 directory` does to a user who is not root (the tests run as root, and
+    root ignores permission bits): the directory cannot be listed, nothing in it reached."""
+    top = os.path.abspath(directory)
+    _deny(monkeypatch, lambda path: path == top, "scandir")
+    _deny(monkeypatch, lambda path: path.startswith(top + os.sep), "stat", "lstat", "open")
+
+
+def deny_file(monkeypatch: pytest.MonkeyPatch, file: str) -> None:
+    """What `chmod 000 file` does to a user who is not root: it cannot be opened."""
+    target = os.path.abspath(file)
+    _deny(monkeypatch, lambda path: path == target, "open")
+
+
 # --- syntax errors --------------------------------------------------------------------------
 
 
@@ -87,6 +135,24 @@ def test_five_thousand_nested_parentheses_are_a_syntax_error_not_a_crash() -> No
         r"deep.py:2:\d+: AL001 syntax error: too many nested parentheses", result.stdout
     )
     assert result.exit_code == 1
+
+
+def test_199_nested_brackets_which_python_accepts_are_checked_and_located() -> None:
+    # CPython's parser stops at 200; libcst's metadata pass needs ~7 frames a level.
+    nested = "[" * 199 + "]" * 199
+    write("deep.py", f"import time\n\nasync def f():\n    x = {nested}\n    time.sleep(1)\n")
+    result = lint("deep.py")
+    assert locations(result) == ["deep.py:5:5: AL101"]
+    assert result.stderr == ""
+
+
+def test_chain_too_long_to_analyse_is_one_error_line_not_an_internal_error() -> None:
+    # `ast` accepts up to ~3,000 terms (at the default recursion limit); pass 1 stops earlier.
+    assert_reported_and_run_goes_on(
+        "chain.py",
+        "async def f():\n    x = " + " + ".join(["a"] * 2000) + "\n",
+        runner.TOO_DEEP_MESSAGE,
+    )
 
 
 # --- encodings and line endings --------------------------------------------------------------
@@ -133,6 +199,25 @@ def test_unknown_encoding_cookie_is_a_one_line_error_and_the_run_goes_on() -> No
     )
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf_16_le", "cp037"])
+def test_cookie_naming_an_encoding_that_is_not_ascii_compatible_is_one_error_line(
+    encoding: str,
+) -> None:
+    # Python refuses it (`python x.py`: "SyntaxError: encoding problem: utf-16"); decoded as
+    # asked, the file is garbage, silently without async code.
+    assert_reported_and_run_goes_on(
+        "cookie.py",
+        f"# coding: {encoding}\n" + BLOCKING,
+        f"cannot read: encoding problem: {encoding}",
+    )
+
+
+def test_coding_cookie_line_may_hold_text_in_its_own_encoding() -> None:
+    # CPython accepts it (tokenize.detect_encoding wants that line in UTF-8).
+    write("cookie.py", "# coding: latin-1 (été)\n".encode("latin-1") + BLOCKING.encode())
+    assert locations(lint("cookie.py")) == ["cookie.py:5:5: AL101"]
+
+
 def test_binary_file_with_nul_bytes_is_a_one_line_error_and_the_run_goes_on() -> None:
     assert_reported_and_run_goes_on(
         "blob.py",
@@ -150,6 +235,149 @@ def test_decoding_arbitrary_bytes_gives_text_or_a_one_line_source_error(data: by
         assert "\n" not in str(error)
     else:
         assert isinstance(text, str)
+
+
+# --- unreadable paths, FIFOs and other files that are not regular -----------------------------
+
+
+def test_unreadable_directory_is_one_error_line_and_the_run_goes_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    write("a_ok.py", BLOCKING)
+    Path("pkg/secret").mkdir(parents=True)
+    write("pkg/secret/hidden.py", BLOCKING)
+    write("pkg/z_ok.py", BLOCKING)
+    deny_directory(monkeypatch, "pkg/secret")
+    result = lint(".")
+    assert result.stderr == "pkg/secret: error: cannot read: Permission denied\n"
+    assert locations(result) == ["a_ok.py:4:5: AL101", "pkg/z_ok.py:4:5: AL101"]
+    assert result.exit_code == 1
+
+
+def test_unreadable_directory_alone_exits_1_without_findings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    write("clean.py", "async def f():\n    pass\n")
+    Path("secret").mkdir()
+    deny_directory(monkeypatch, "secret")
+    result = lint("-q", ".")
+    assert result.stderr == "secret: error: cannot read: Permission denied\n"
+    assert result.stdout == ""
+    assert result.exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("unreadable", "text"), [("pkg/.gitignore", "ignored.py\n"), ("pkg/a_secret.py", BLOCKING)]
+)
+def test_unreadable_file_in_a_walk_is_one_error_line_and_the_run_goes_on(
+    monkeypatch: pytest.MonkeyPatch, unreadable: str, text: str
+) -> None:
+    Path("pkg").mkdir()
+    write(unreadable, text)
+    write("pkg/ok.py", BLOCKING)
+    deny_file(monkeypatch, unreadable)
+    result = lint(".")
+    assert result.stderr == f"{unreadable}: error: cannot read: Permission denied\n"
+    assert locations(result) == ["pkg/ok.py:4:5: AL101"]
+    assert result.exit_code == 1
+
+
+def test_named_file_inside_an_unreadable_directory_is_one_error_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    Path("secret").mkdir()
+    write("secret/hidden.py", BLOCKING)
+    write("ok.py", BLOCKING)
+    deny_directory(monkeypatch, "secret")
+    result = lint("secret/hidden.py", "ok.py")
+    assert result.stderr == "secret/hidden.py: error: cannot read: Permission denied\n"
+    assert locations(result) == ["ok.py:4:5: AL101"]
+    assert result.exit_code == 1
+
+
+def test_named_file_is_checked_while_another_directory_of_the_project_is_unreadable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # pre-commit names the changed files; the walk for the project's modules meets pkg/secret.
+    # Like ruff, only what was asked about is reported: pkg/secret is not, it holds no facts.
+    Path(".git").mkdir()
+    Path("pkg/secret").mkdir(parents=True)
+    write("pkg/secret/hidden.py", BLOCKING)
+    write("pkg/ok.py", BLOCKING)
+    deny_directory(monkeypatch, "pkg/secret")
+    result = lint("pkg/ok.py")
+    assert result.stderr == ""
+    assert locations(result) == ["pkg/ok.py:4:5: AL101"]
+    assert result.exit_code == 1
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0,
+    reason="root reads directories whatever their permission bits",
+)
+def test_really_unreadable_directory_is_one_error_line_and_the_run_goes_on(in_tmp: Path) -> None:
+    Path(".git").mkdir()
+    Path("pkg/secret").mkdir(parents=True)
+    write("pkg/secret/hidden.py", BLOCKING)
+    write("pkg/ok.py", BLOCKING)
+    os.chmod("pkg/secret", 0)
+    try:
+        walked = run_module(".", cwd=in_tmp)
+        named = run_module("pkg/ok.py", cwd=in_tmp)
+    finally:
+        os.chmod("pkg/secret", 0o755)
+    assert walked.stderr == "pkg/secret: error: cannot read: Permission denied\n"
+    assert walked.stdout.startswith("pkg/ok.py:4:5: AL101 ")
+    assert walked.returncode == 1
+    assert named.stderr == ""
+    assert named.stdout.startswith("pkg/ok.py:4:5: AL101 ")
+
+
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+
+
+@needs_fifo
+def test_fifo_and_socket_in_a_walked_directory_are_skipped_silently(in_tmp: Path) -> None:
+    Path("pkg").mkdir()
+    os.mkfifo("pkg/pipe.py")  # opening it for reading would wait for a writer forever
+    listener = socket.socket(socket.AF_UNIX)
+    try:
+        listener.bind("pkg/sock.py")
+        write("pkg/ok.py", BLOCKING)
+        completed = run_module(".", cwd=in_tmp)
+    finally:
+        listener.close()
+    assert completed.stderr == ""
+    assert completed.stdout.startswith("pkg/ok.py:4:5: AL101 ")
+    assert completed.returncode == 1
+
+
+@needs_fifo
+def test_fifo_named_on_the_command_line_is_one_error_line_not_a_hang(in_tmp: Path) -> None:
+    os.mkfifo("pipe.py")
+    write("ok.py", BLOCKING)
+    completed = run_module("pipe.py", "ok.py", cwd=in_tmp)
+    assert completed.stderr == "pipe.py: error: not a regular file\n"
+    assert completed.stdout.startswith("ok.py:4:5: AL101 ")
+    assert completed.returncode == 1
+
+
+@needs_fifo
+def test_reading_a_fifo_is_an_error_not_a_hang() -> None:
+    # Whatever walked or named it: a file can be replaced by a FIFO before a worker reads it.
+    os.mkfifo("pipe.py")
+
+    def hung(*_: object) -> None:
+        raise TimeoutError("open() blocked on the FIFO")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(30)
+    try:
+        with pytest.raises(source.SourceError, match="^not a regular file$"):
+            source.read_bytes("pipe.py")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 # --- parser crashes -------------------------------------------------------------------------

@@ -224,6 +224,22 @@ BAD_CONFIGS = [
         id="ebc-placeholder",
     ),
     pytest.param('select = ["AL1"', "invalid TOML", id="invalid-toml"),
+    # Patterns pathspec cannot compile: found when the configuration is loaded, not mid-run.
+    pytest.param(
+        'exclude = ["build", "gen\\\\"]',
+        "exclude: invalid pattern 'gen\\\\'",
+        id="exclude-backslash",
+    ),
+    pytest.param(
+        'extend-exclude = ["[z-a].py"]',
+        "extend-exclude: invalid pattern '[z-a].py'",
+        id="extend-exclude-range",
+    ),
+    pytest.param(
+        '[tool.asynclint.per-file-ignores]\n"!" = ["AL101"]',
+        "per-file-ignores: invalid pattern '!'",
+        id="pfi-pattern",
+    ),
 ]
 
 

@@ -163,3 +163,53 @@ def test_force_exclude_applies_excludes_to_explicitly_named_files(tmp_path, monk
     named = ["migrations/m1.py", "app.py"]
     assert [p.as_posix() for p in discover(named, config)] == ["app.py", "migrations/m1.py"]
     assert [p.as_posix() for p in discover(named, config, force_exclude=True)] == ["app.py"]
+
+
+# --- .gitignore lines pathspec cannot compile -------------------------------------------------
+
+# git accepts each of these (a trailing backslash and a lone `!` match nothing, `\/` is `/`);
+# pathspec raises on them.
+GIT_ACCEPTS_PATHSPEC_REJECTS = ["\\", "gen\\", "a\\/b.py", "!", "[z-a].py"]
+
+
+@pytest.mark.parametrize("bad", GIT_ACCEPTS_PATHSPEC_REJECTS)
+def test_invalid_gitignore_line_is_skipped_with_a_note_and_the_other_lines_apply(bad: str) -> None:
+    Path("pkg").mkdir()
+    Path("pkg/.gitignore").write_text(f"generated/\n{bad}\nsecret_*.py\n")
+    make("pkg/app.py", "pkg/generated/models.py", "pkg/secret_keys.py")
+    result = lint(".")
+    assert result.stderr == f"pkg/.gitignore:2: note: invalid pattern skipped: {bad}\n"
+    assert [line.split(":")[0] for line in result.stdout.splitlines() if ": AL" in line] == [
+        "pkg/app.py"
+    ]
+    assert result.exit_code == 1
+
+
+def test_invalid_gitignore_line_note_is_not_printed_with_quiet() -> None:
+    Path(".gitignore").write_text("\\\n")
+    make("app.py")
+    result = lint("-q", ".")
+    assert result.stderr == ""
+    assert result.stdout.startswith("app.py:4:5: AL101 ")
+
+
+def test_invalid_line_in_a_gitignore_above_the_walked_directory_is_noted_once() -> None:
+    Path(".gitignore").write_text("!\npkg/generated/\n")
+    make("pkg/app.py", "pkg/generated/models.py", "other/app.py")
+    result = lint("pkg", "other")
+    assert result.stderr == ".gitignore:1: note: invalid pattern skipped: !\n"
+    assert [line.split(":")[0] for line in result.stdout.splitlines() if ": AL" in line] == [
+        "other/app.py",
+        "pkg/app.py",
+    ]
+
+
+def test_invalid_gitignore_line_elsewhere_in_the_project_does_not_stop_linting_one_file() -> None:
+    # pre-commit names one file; the walk that finds the project's modules meets the bad line.
+    Path("vendor").mkdir()
+    Path("vendor/.gitignore").write_text("\\\n")
+    make("pkg/app.py")
+    result = lint("pkg/app.py")
+    assert result.stderr == ""
+    assert result.stdout.startswith("pkg/app.py:4:5: AL101 ")
+    assert result.exit_code == 1

@@ -17,9 +17,11 @@ _ROOT_MARKERS = ("pyproject.toml", ".git", "setup.py", "setup.cfg")
 def find_root(start: Path) -> Path:
     """The nearest directory at or above `start` that looks like a project's top."""
     start = start.resolve()
-    directory = start if start.is_dir() else start.parent
+    # os.path rather than Path methods: an unreadable directory on the way is "no", not a
+    # PermissionError.
+    directory = start if os.path.isdir(start) else start.parent
     for candidate in (directory, *directory.parents):
-        if any((candidate / marker).exists() for marker in _ROOT_MARKERS):
+        if any(os.path.exists(candidate / marker) for marker in _ROOT_MARKERS):
             return candidate
     return directory
 
