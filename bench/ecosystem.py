@@ -109,6 +109,24 @@ def counts(data: dict[str, object]) -> str:
     )
 
 
+def dump(data: dict[str, object]) -> str:
+    """The snapshot as JSON with one finding per line, so a committed change reads as a diff."""
+    lines = ["{", f' "format": {json.dumps(data["format"])},', ' "corpora": {']
+    corpora = list(data["corpora"].items())  # type: ignore[union-attr]
+    for index, (name, result) in enumerate(corpora):
+        lines.append(f"  {json.dumps(name)}: {{\"version\": {json.dumps(result['version'])},")
+        for key in ("findings", "errors"):
+            items = [f"   {json.dumps(item, ensure_ascii=False)}" for item in result[key]]
+            close = "]," if key == "findings" else "]"
+            lines.append(f'   "{key}": [' + ("" if items else close))
+            if items:
+                lines.append(",\n".join(items))
+                lines.append(f"   {close}")
+        lines.append("  }" + ("," if index < len(corpora) - 1 else ""))
+    lines += [" }", "}"]
+    return "\n".join(lines) + "\n"
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA, help="corpora list (default: %(default)s)")
@@ -128,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     current = snapshot(corpora, args.cache.expanduser(), args.jobs)
     print(counts(current))
     if args.out is not None:
-        args.out.write_text(json.dumps(current, indent=1) + "\n", encoding="utf-8")
+        args.out.write_text(dump(current), encoding="utf-8")
         print(f"wrote {args.out}", file=sys.stderr)
     if args.compare is None:
         return 0
