@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from asynclint.analysis import sdks
+
 
 @dataclass(frozen=True)
 class Blocking:
@@ -89,7 +91,63 @@ SMTP = Blocking("AL109", "use aiosmtplib, " + OFFLOAD)
 FTP = Blocking("AL109", "use aioftp, " + OFFLOAD)
 BOTO = Blocking("AL109", "use aioboto3 / aiobotocore, " + OFFLOAD)
 
+# Sync SDK clients (kinds: `analysis/sdks.py`). The code says what the call waits for: an HTTP
+# API (AL102), a datastore queried over HTTP (AL105, as redis and pymongo), object storage and
+# other network protocols (AL109, as boto3), a result computed elsewhere (AL106, as a Future).
+OPENAI_SDK = Blocking("AL102", "use `openai.AsyncOpenAI` and `await` the call, " + OFFLOAD)
+ANTHROPIC_SDK = Blocking("AL102", "use `anthropic.AsyncAnthropic` and `await` the call, " + OFFLOAD)
+STRIPE_SDK = Blocking("AL102", "`await` the async variant, `{method}_async(...)` (stripe >= 10), " + OFFLOAD)
+SUPABASE_QUERY = Blocking(
+    "AL105", "use the async client (`await supabase.acreate_client(...)`) and `await` the query's "
+    "`execute()`, " + OFFLOAD,
+)
+SUPABASE_HTTP = Blocking(
+    "AL102", "use the async client (`await supabase.acreate_client(...)`) and `await` the call, " + OFFLOAD
+)
+FIREBASE = Blocking("AL102", "firebase_admin has no async API: offload it, `{offload}({func_args})`")
+SLACK_SDK = Blocking(
+    "AL102", "use slack_sdk's `AsyncWebClient` (or `AsyncWebhookClient`) and `await` the call, " + OFFLOAD
+)
+TWILIO_SDK = Blocking(
+    "AL102", "`await` the async variant, `{method}_async(...)`, on a client built with "
+    "`AsyncTwilioHttpClient`, " + OFFLOAD,
+)
+SENDGRID_SDK = Blocking(
+    "AL102", "sendgrid has no async client: offload it, `{offload}({func_args})` (or post to its "
+    "v3 API with `httpx.AsyncClient`)",
+)
+ELASTICSEARCH_SDK = Blocking(
+    "AL105", "use `elasticsearch.AsyncElasticsearch` and `await` the call, " + OFFLOAD
+)
+MINIO_SDK = Blocking("AL109", "use an async S3 client (aioboto3, or miniopy-async), " + OFFLOAD)
+GCS_SDK = Blocking("AL109", "use gcloud-aio-storage, " + OFFLOAD)
+KAFKA_SDK = Blocking("AL109", "use aiokafka (`AIOKafkaProducer`, `AIOKafkaConsumer`), " + OFFLOAD)
+KAFKA_WAIT = Blocking(
+    "AL106", "use aiokafka (`await producer.send_and_wait(...)`), or offload the wait: "
+    "`{offload}({func_args})`",
+)
+CELERY_WAIT = Blocking(
+    "AL106", "do not wait for the task in the request (return its id and poll it), or offload "
+    "the wait: `{offload}({func_args})`",
+)
+
 _HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
+_STRIPE_VERBS = (
+    "create", "retrieve", "modify", "update", "delete", "list", "search", "cancel", "capture",
+    "confirm", "pay", "attach", "detach", "expire", "resume", "reject", "finalize_invoice",
+    "void_invoice", "send_invoice", "mark_uncollectible", "list_line_items", "upcoming",
+    "create_reversal", "create_source", "retrieve_source", "list_sources",
+    "increment_authorization", "verify_microdeposits", "apply_customer_balance",
+)
+_FIREBASE_CALLS = (
+    "messaging.send", "messaging.send_all", "messaging.send_multicast", "messaging.send_each",
+    "messaging.send_each_for_multicast", "messaging.subscribe_to_topic",
+    "messaging.unsubscribe_from_topic", "auth.get_user", "auth.get_user_by_email",
+    "auth.get_user_by_phone_number", "auth.get_users", "auth.create_user", "auth.update_user",
+    "auth.delete_user", "auth.delete_users", "auth.list_users", "auth.set_custom_user_claims",
+    "auth.revoke_refresh_tokens", "auth.generate_password_reset_link",
+    "auth.generate_email_verification_link", "auth.generate_sign_in_with_email_link",
+)
 
 # Functions, keyed by qualified name.
 CALLS: dict[str, Blocking] = {
@@ -160,6 +218,9 @@ CALLS: dict[str, Blocking] = {
     "smtplib.SMTP_SSL": SMTP,
     "ftplib.FTP": FTP,
     "ftplib.FTP_TLS": FTP,
+    **{f"firebase_admin.{name}": FIREBASE for name in _FIREBASE_CALLS},
+    "elasticsearch.helpers.bulk": ELASTICSEARCH_SDK,
+    "elasticsearch.helpers.reindex": ELASTICSEARCH_SDK,
 }
 
 # Methods, keyed by "<receiver kind>.<method>".
@@ -225,6 +286,53 @@ METHODS: dict[str, Blocking] = {
         f"ftplib.FTP.{method}": FTP
         for method in ("connect", "login", "retrbinary", "retrlines", "storbinary", "storlines", "nlst", "cwd")
     },
+    **{f"{sdks.STRIPE_RESOURCE}.{verb}": STRIPE_SDK for verb in _STRIPE_VERBS},
+    **{f"{sdks.STRIPE_SERVICE}.{verb}": STRIPE_SDK for verb in _STRIPE_VERBS},
+    f"{sdks.STRIPE_CLIENT}.raw_request": STRIPE_SDK,
+    f"{sdks.POSTGREST_QUERY}.execute": SUPABASE_QUERY,
+    **{
+        f"{sdks.GOTRUE}.{method}": SUPABASE_HTTP
+        for method in (
+            "sign_up", "sign_in_with_password", "sign_in_with_otp", "sign_in_with_id_token",
+            "sign_in_anonymously", "verify_otp", "sign_out", "get_user", "update_user",
+            "refresh_session", "set_session", "exchange_code_for_session", "reset_password_email",
+            "reset_password_for_email", "resend",
+        )
+    },
+    **{
+        f"{sdks.GCS_CLIENT}.{method}": GCS_SDK
+        for method in ("get_bucket", "lookup_bucket", "create_bucket")
+    },
+    **{
+        f"{sdks.GCS_BUCKET}.{method}": GCS_SDK
+        for method in (
+            "exists", "reload", "create", "delete", "patch", "update", "get_blob", "delete_blob",
+            "delete_blobs", "copy_blob", "rename_blob", "make_public", "make_private",
+        )
+    },
+    **{
+        f"{sdks.GCS_BLOB}.{method}": GCS_SDK
+        for method in (
+            "upload_from_string", "upload_from_filename", "upload_from_file", "download_as_bytes",
+            "download_as_string", "download_as_text", "download_to_filename", "download_to_file",
+            "exists", "reload", "delete", "patch", "update", "rewrite", "compose", "make_public",
+            "make_private", "create_resumable_upload_session",
+        )
+    },
+    f"{sdks.SLACK_WEBHOOK}.send": SLACK_SDK,
+    f"{sdks.SLACK_WEBHOOK}.send_dict": SLACK_SDK,
+    **{
+        f"{sdks.TWILIO_RESOURCE}.{method}": TWILIO_SDK
+        for method in ("create", "fetch", "update", "delete", "list", "page")
+    },
+    f"{sdks.SENDGRID}.send": SENDGRID_SDK,
+    **{f"{sdks.SENDGRID_FLUENT}.{verb}": SENDGRID_SDK for verb in ("get", "post", "put", "patch", "delete")},
+    f"{sdks.CELERY_RESULT}.get": CELERY_WAIT,
+    f"{sdks.CELERY_RESULT}.wait": CELERY_WAIT,
+    f"{sdks.KAFKA_FUTURE}.get": KAFKA_WAIT,
+    f"{sdks.KAFKA_PRODUCER}.flush": KAFKA_SDK,
+    f"{sdks.KAFKA_CONSUMER}.poll": KAFKA_SDK,
+    f"{sdks.KAFKA_CONSUMER}.commit": KAFKA_SDK,
 }
 
 # Kinds whose every method call blocks, except the listed ones (clients with large, open APIs).
@@ -237,12 +345,32 @@ ANY_METHOD: dict[str, tuple[Blocking, frozenset[str]]] = {
     ),
     "sqlite3.Connection": (SQLITE_CONNECTION, frozenset({"close"})),
     "sqlite3.Cursor": (SQLITE_CONNECTION, frozenset({"close"})),
+    # `stream(...)` and `connect(...)` return managers whose `with` does the I/O (WITH_BLOCKS)
+    sdks.OPENAI_RESOURCE: (OPENAI_SDK, frozenset({"stream", "connect", "acreate"})),
+    sdks.ANTHROPIC_RESOURCE: (ANTHROPIC_SDK, frozenset({"stream"})),
+    sdks.GOTRUE_ADMIN: (SUPABASE_HTTP, frozenset()),
+    sdks.STORAGE: (SUPABASE_HTTP, frozenset({"from_"})),
+    sdks.STORAGE_BUCKET: (SUPABASE_HTTP, frozenset({"get_public_url"})),
+    sdks.MINIO: (
+        MINIO_SDK,
+        frozenset({"presigned_get_object", "presigned_put_object", "presigned_post_policy",
+                   "get_presigned_url", "set_app_info", "trace_on", "trace_off",
+                   "enable_accelerate_endpoint", "disable_accelerate_endpoint",
+                   "enable_dualstack_endpoint", "disable_dualstack_endpoint",
+                   "enable_virtual_style_endpoint", "disable_virtual_style_endpoint"}),
+    ),
+    # capitalised methods (`Bucket(name)`) build sub-resources locally: see `method_entry`
+    sdks.BOTO_RESOURCE: (BOTO, frozenset({"batch_writer", "get_available_subresources"})),
+    sdks.SLACK: (SLACK_SDK, frozenset()),
+    sdks.ELASTICSEARCH: (ELASTICSEARCH_SDK, frozenset({"options", "close"})),
+    sdks.ELASTICSEARCH_NAMESPACE: (ELASTICSEARCH_SDK, frozenset()),
 }
 
 # Kinds that block when used as a synchronous context manager (`with lock:`).
 WITH_BLOCKS: dict[str, Blocking] = {
-    f"threading.{lock}": LOCK
-    for lock in ("Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition")
+    **{f"threading.{lock}": LOCK for lock in ("Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition")},
+    sdks.OPENAI_STREAM: OPENAI_SDK,
+    sdks.ANTHROPIC_STREAM: ANTHROPIC_SDK,
 }
 
 # Methods that wait only for room in a bounded queue: on one built without a maxsize
@@ -270,6 +398,7 @@ def method_entry(kind: str, method: str, unbounded: bool = False, may_not_wait: 
     if entry is not None:
         return entry
     open_api = ANY_METHOD.get(kind)
-    if open_api is not None and method not in open_api[1] and not method.startswith("_"):
+    # A capitalised method is a class or factory by convention (boto3's `s3.Bucket(name)`).
+    if open_api is not None and method not in open_api[1] and not method.startswith("_") and not method[:1].isupper():
         return open_api[0]
     return None

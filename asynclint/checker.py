@@ -25,6 +25,7 @@ from asynclint.checks.coroutine_use import CoroutineUse
 from asynclint.checks.frames import Frame, Report, args_text, source, where
 from asynclint.checks.iteration import Iteration
 from asynclint.checks.orm_state import OrmState
+from asynclint.checks.usage import Usage
 from asynclint.index.project import Project
 from asynclint.index.summary import ModuleSummary, Unit
 
@@ -36,7 +37,7 @@ _THREADPOOL_FIXES = frozenset(
 )
 
 
-class UnitChecker(CoroutineUse, OrmState, Iteration):
+class UnitChecker(CoroutineUse, OrmState, Iteration, Usage):
     def __init__(
         self,
         summary: ModuleSummary,
@@ -119,6 +120,7 @@ class UnitChecker(CoroutineUse, OrmState, Iteration):
                 is_async=node.asynchronous is not None,
                 endpoint=endpoint,
                 is_route=qualname in self.summary.routes,
+                function=node,
             )
         )
         self.refs.methods.append((receiver, class_name) if receiver and class_name else None)
@@ -213,7 +215,7 @@ class UnitChecker(CoroutineUse, OrmState, Iteration):
     def leave_Assign(self, original_node: cst.Assign) -> None:
         value = self.refs.ref(original_node.value)
         for target in original_node.targets:
-            self._bind(target.target, value)
+            self._bind(target.target, self._decided(target.target, value))
             self._note_modified(target.target)
         target = original_node.targets[0].target
         if self.on_loop and isinstance(target, cst.Name) and value is not None:
@@ -227,7 +229,7 @@ class UnitChecker(CoroutineUse, OrmState, Iteration):
         value = self.refs.ref(original_node.value) or self.refs.annotation(
             original_node.annotation.annotation
         )
-        self._bind(original_node.target, value)
+        self._bind(original_node.target, self._decided(original_node.target, value))
 
     def visit_TypeAlias(self, node: cst.TypeAlias) -> bool:
         # `type X = ...` (PEP 695) binds X; its value is evaluated lazily, when the alias is
@@ -286,7 +288,8 @@ class UnitChecker(CoroutineUse, OrmState, Iteration):
         self._note_iterated_arguments(node, func_ref.qualified if isinstance(func_ref, Name) else None)
         if func_ref is None:
             return
-        info = classify(func_ref, self.project, self.extra_calls, may_not_wait=may_not_wait_call(node))
+        info = classify(func_ref, self.project, self.extra_calls, may_not_wait=may_not_wait_call(node),
+                        argument=self.refs.io_argument(node, func_ref))
         self._check_coroutine_use(node, info)
         qualified = info.qualified
         if qualified in self.offload_functions or (
@@ -368,7 +371,8 @@ class UnitChecker(CoroutineUse, OrmState, Iteration):
     def _report_sync_db(self, node: cst.Call, info: CallInfo, func_text: str) -> None:
         kind = info.sync_db
         assert kind is not None
-        receiver = func_text.rpartition(".")[0] or func_text
+        # `inspect(engine)`: the object doing I/O is the argument
+        receiver = (func_text.rpartition(".")[0] or func_text) if info.method else source(node.args[0].value)
         short = orm.PROXIES.get(kind.name, kind.name).rpartition(".")[2]
         origin = f" from {kind.origin}" if kind.origin else ""
         suggestion = (

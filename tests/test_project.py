@@ -730,3 +730,188 @@ def test_queues_from_another_module_block_on_put_only_when_bounded(tmp_path):
     assert codes(findings) == [("routes.py", 6, "AL110"), ("routes.py", 7, "AL110")]
     assert "offer() → queue.Queue.put() (" in findings[0].message
     assert "take() → queue.SimpleQueue.get() (" in findings[1].message
+
+
+def test_a_module_singleton_re_exported_through_three_packages_keeps_its_methods(tmp_path):
+    write_project(
+        tmp_path,
+        {
+            "app/database.py": DATABASE,
+            "app/core/__init__.py": "from .services import history_service\n",
+            "app/core/services/__init__.py": "from .history import history_service\n",
+            "app/core/services/history.py": """
+                from app.database import SessionLocal
+
+                class HistoryService:
+                    def history(self, uid):
+                        with SessionLocal() as session:
+                            return session.query(uid).all()
+
+                    async def record(self, uid):
+                        return uid
+
+                history_service = HistoryService()
+            """,
+            "app/routes.py": """
+                from app import core
+                from app.core import history_service
+
+                async def history(uid: int):
+                    core.history_service.history(uid)
+                    history_service.record(uid)
+                    return history_service.history(uid)
+            """,
+        },
+    )
+    findings = lint(tmp_path, "app/routes.py")
+    assert codes(findings) == [("routes.py", 6, "AL110"), ("routes.py", 7, "AL301"), ("routes.py", 8, "AL110")]
+    assert "history() → Session.query() (" in findings[0].message and "history.py:7)" in findings[0].message
+
+
+CRUD_BASE = """
+    from typing import Generic, TypeVar
+    from sqlalchemy.orm import Session
+
+    ModelType = TypeVar("ModelType")
+
+    class CRUDBase(Generic[ModelType]):
+        def __init__(self, session: Session):
+            self.session = session
+
+        def get(self, id):
+            return self.session.get(ModelType, id)
+"""
+
+
+def test_a_subclass_in_another_module_has_the_session_and_the_methods_of_its_base(tmp_path):
+    write_project(
+        tmp_path,
+        {
+            "app/crud/__init__.py": "",
+            "app/crud/base.py": CRUD_BASE,
+            "app/crud/users.py": """
+                from app.crud.base import CRUDBase
+
+                class CRUDUser(CRUDBase["User"]):
+                    async def by_email(self, email):
+                        return self.session.query(1).filter_by(email=email).first()
+            """,
+            "app/routes.py": """
+                from app.crud.users import CRUDUser
+
+                async def user(uid: int, crud: CRUDUser):
+                    return crud.get(uid)
+
+                async def sessions(crud: CRUDUser):
+                    return crud.session.execute("select 1")
+            """,
+        },
+    )
+    findings = lint(tmp_path)
+    assert codes(findings) == [("routes.py", 5, "AL110"), ("routes.py", 8, "AL201"), ("users.py", 6, "AL201")]
+    [chain] = [finding.message for finding in findings if finding.code == "AL110"]
+    assert "get() → Session.get() (" in chain and "base.py:12)" in chain
+
+
+MIDDLEWARE = """
+    from fastapi import Request
+    from app.database import {factory}
+
+    async def db_session(request: Request, call_next):
+        request.state.db = {factory}()
+        return await call_next(request)
+"""
+
+
+@pytest.mark.parametrize(
+    ("factories", "expected"),
+    [(("SessionLocal",), [("routes.py", 6, "AL201"), ("routes.py", 9, "AL201")]),
+     (("SessionLocal", "AsyncSessionLocal"), [])],
+    ids=["one-sync-assignment", "sync-and-async-assignments"],
+)
+def test_request_state_session_is_known_only_when_every_assignment_in_the_project_agrees(
+    tmp_path, factories, expected
+):
+    files = {f"app/middleware_{index}.py": MIDDLEWARE.format(factory=factory)
+             for index, factory in enumerate(factories)}
+    write_project(
+        tmp_path,
+        {
+            "app/database.py": DATABASE,
+            **files,
+            "app/deps.py": "from fastapi import Request\ndef get_db(request: Request):\n    return request.state.db\n",
+            "app/routes.py": """
+                from fastapi import Depends, Request
+                from app.deps import get_db
+
+                async def items(request: Request):
+                    return request.state.db.query(1).all()
+
+                async def other(db=Depends(get_db)):
+                    return db.execute("select 1")
+            """,
+        },
+    )
+    findings = lint(tmp_path, "app/routes.py")
+    assert codes(findings) == expected
+    assert [f.message.split(" in async")[0] for f in findings] == [
+        "Session.query() on sync Session `request.state.db` from SessionLocal()",
+        "Session.execute() on sync Session `db` from Depends(get_db)",
+    ][: len(findings)]
+
+
+def test_sdk_clients_engines_and_celery_tasks_from_other_modules_carry_their_kind(tmp_path):
+    write_project(
+        tmp_path,
+        {
+            "app/llm.py": """
+                from functools import lru_cache
+                from openai import OpenAI
+
+                @lru_cache
+                def get_client():
+                    return OpenAI()
+            """,
+            "app/engines.py": """
+                from sqlalchemy import create_engine
+
+                def get_engine():
+                    return create_engine("sqlite://")
+            """,
+            "app/worker.py": """
+                from celery import Celery
+
+                celery_app = Celery("jobs")
+            """,
+            "app/tasks.py": """
+                from app.worker import celery_app
+
+                @celery_app.task(bind=True)
+                def resize(self, image_id):
+                    return image_id
+            """,
+            "app/routes.py": """
+                from sqlalchemy import inspect
+                from openai import OpenAI
+                from app import tasks
+                from app.engines import get_engine
+                from app.llm import get_client
+
+                class Assistant:
+                    def __init__(self, client: OpenAI | None = None):
+                        self._client = client or get_client()
+
+                    async def ask(self, question):
+                        return self._client.chat.completions.create(model="m", messages=question)
+
+                async def tables():
+                    return inspect(get_engine()).get_table_names()
+
+                async def resized(image_id: int):
+                    tasks.resize.delay(image_id)
+                    return tasks.resize.delay(image_id).get(timeout=10)
+            """,
+        },
+    )
+    findings = lint(tmp_path, "app/routes.py")
+    assert codes(findings) == [("routes.py", 13, "AL102"), ("routes.py", 16, "AL201"), ("routes.py", 20, "AL106")]

@@ -113,3 +113,68 @@ def test_text_inside_docstrings_and_comments_is_not_code():
 def test_unknown_session_stays_silent():
     body = "async def f(db):\n    db.query(1)\n    db.commit()\n"
     assert found("from external import thing\n", body) == []
+
+
+OR_SETUP = SYNC + """
+    from typing import Optional
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+    AsyncLocal = async_sessionmaker(create_async_engine("sqlite+aiosqlite://"))
+"""
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # both sides known and of one kind: that kind, whatever the use
+        ("async def f(s: Optional[Session] = None):\n    s = s or SessionLocal()\n    await s.commit()\n",
+         ["AL201"]),
+        # both known, different kinds: unknown
+        ("async def f(s: Optional[AsyncSession] = None):\n    s = s or SessionLocal()\n    s.commit()\n", []),
+        # one side unknown: plain I/O calls confirm the sync side...
+        ("async def f(s=None):\n    s = s or SessionLocal()\n    s.add(1)\n    s.commit()\n", ["AL201"]),
+        ("async def f(s=None):\n    s = s or db_session\n    return s.query(1).all()\n", ["AL201"]),
+        # ... awaited ones say AsyncSession, which the sync side contradicts
+        ("async def f(s=None):\n    s = s or SessionLocal()\n    await s.commit()\n", []),
+        ("async def f(s=None):\n    s = s or SessionLocal()\n    await s.refresh(1)\n    s.commit()\n", []),
+        # an async side is confirmed by awaited calls (and never reported for them)...
+        ("async def f(s=None):\n    s = s or AsyncLocal()\n    await s.execute(text('x'))\n"
+         "    await s.commit()\n", []),
+        # ... while a plain call on it is either a sync session or a missing await: unknown
+        ("async def f(s=None):\n    s = s or AsyncLocal()\n    s.commit()\n", []),
+        # no I/O call says anything
+        ("async def f(s=None):\n    s = s or SessionLocal()\n    s.add(1)\n    return s\n", []),
+        # in a sync helper every call is plain: its blocking is a fact for its async callers
+        ("def save(x, s=None):\n    s = s or SessionLocal()\n    s.add(x)\n    s.commit()\n"
+         "async def f(x):\n    save(x)\n", ["AL110"]),
+    ],
+    ids=["both-sync", "sync-and-async", "plain-use", "scoped-proxy", "awaited-use", "mixed-use",
+         "async-awaited", "async-plain", "no-io", "sync-helper"],
+)
+def test_x_or_y_keeps_the_kind_both_sides_agree_on_or_that_the_functions_use_decides(body, expected):
+    assert found(OR_SETUP, body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a class-level annotation declares what instances hold (a dataclass unit of work)
+        ("from dataclasses import dataclass\n@dataclass\nclass UnitOfWork:\n    session: Session\n"
+         "    async def save(self, x):\n        self.session.add(x)\n        self.session.commit()\n",
+         ["AL201"]),
+        # ... unless a method assigns the attribute: what it assigns decides
+        ("class UnitOfWork:\n    session: Session\n    def __init__(self):\n        self.session = AsyncLocal()\n"
+         "    async def save(self, x):\n        self.session.add(x)\n        await self.session.commit()\n", []),
+        # `self.x = None` until a method builds it: calls on it see what was built
+        ("class Cache:\n    def __init__(self):\n        self._db = None\n    def open(self):\n"
+         "        self._db = SessionLocal()\n    async def hits(self):\n"
+         "        return self._db.execute(text('select 1'))\n", ["AL201"]),
+        # the same kind assigned in two methods stays known; two kinds make it unknown
+        ("class Jobs:\n    def __init__(self):\n        self.db = SessionLocal()\n    def reset(self):\n"
+         "        self.db = db_session()\n    async def run(self):\n        self.db.commit()\n", ["AL201"]),
+        ("class Jobs:\n    def __init__(self):\n        self.db = SessionLocal()\n    def reset(self, db):\n"
+         "        self.db = db\n    async def run(self):\n        self.db.commit()\n", []),
+    ],
+    ids=["dataclass-field", "assigned-wins", "built-lazily", "same-kind-twice", "unknown-assignment"],
+)
+def test_an_attribute_is_known_when_every_assignment_in_its_class_agrees(body, expected):
+    assert found(OR_SETUP, body) == expected

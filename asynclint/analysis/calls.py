@@ -40,14 +40,21 @@ def classify(
     extra_calls: Mapping[str, Blocking] = {},
     is_with: bool = False,
     may_not_wait: bool = False,
+    argument: Ref | None = None,
 ) -> CallInfo:
     """What calling `func` is; `may_not_wait`: the call's `block`/`blocking` flag is not known
-    to be true (`analysis/arguments.py`)."""
+    to be true (`analysis/arguments.py`); `argument`: the first positional argument, for the
+    functions whose I/O depends on it (`orm.ARGUMENT_IO`: `inspect(engine)`)."""
     if isinstance(func, Name):
         qualified = canonical(func.qualified)
         entry = extra_calls.get(qualified) or CALLS.get(qualified)
         if entry is not None and not is_with:
             return CallInfo(f"{qualified.removeprefix('builtins.')}()", blocking=entry, qualified=qualified)
+        if qualified in orm.ARGUMENT_IO and argument is not None:
+            subject = evaluate(argument, env)
+            if subject is not None and subject.name in orm.ARGUMENT_IO[qualified]:
+                short = qualified.rpartition(".")[2]
+                return CallInfo(f"{short}()", sync_db=subject, qualified=qualified)
         if env.has_function(qualified):
             return CallInfo(f"{qualified.rpartition('.')[2]}()", project=qualified, qualified=qualified)
         head, _, method = qualified.rpartition(".")
@@ -76,7 +83,8 @@ def _method(receiver_ref: Ref, method: str, env: ProjectEnv, is_with: bool, may_
         return CallInfo(f"`with` on a {receiver.name}", blocking=entry, receiver=receiver)
     entry = method_entry(receiver.name, method, receiver.unbounded, may_not_wait)
     if entry is not None:
-        return CallInfo(f"{receiver.name}.{method}()", blocking=entry, receiver=receiver, method=method)
+        shown = receiver.path or receiver.name  # an SDK resource by its chain: `OpenAI.chat.completions`
+        return CallInfo(f"{shown}.{method}()", blocking=entry, receiver=receiver, method=method)
     sync_kind = orm.PROXIES.get(receiver.name, receiver.name)
     if method in orm.SYNC_IO.get(sync_kind, ()):
         short = sync_kind.rpartition(".")[2]

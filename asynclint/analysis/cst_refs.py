@@ -32,6 +32,7 @@ from asynclint.analysis.values import (
     SelfAttr,
     Statement,
     keyword_constant,
+    one_of,
 )
 
 _DEPENDENCY_MARKERS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends",
@@ -96,6 +97,8 @@ class CstRefs:
             return Item(inner, subscript=True) if inner is not None else None
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
             return self.ref(node.left)
+        if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or):
+            return one_of([self.ref(value) for value in _or_operands(node)])
         return None
 
     def call(self, node: cst.Call) -> Ref | None:
@@ -130,6 +133,13 @@ class CstRefs:
                 statement = Statement(model, None if has_options else frozenset())
         unbounded = isinstance(func, Name) and sized_queue(func.qualified) and unbounded_queue(arguments(node))
         return Call(func, tuple(keywords), statement, unbounded)
+
+    def io_argument(self, node: cst.Call, func: Ref | None) -> Ref | None:
+        """The first argument of a call whose I/O depends on it (`inspect(engine)`)."""
+        if not (isinstance(func, Name) and canonical(func.qualified) in orm.ARGUMENT_IO and node.args):
+            return None
+        first = node.args[0]
+        return self.ref(first.value) if first.keyword is None and not first.star else None
 
     def statement(self, node: cst.BaseExpression) -> Statement | None:
         """`select(Model).where(...).options(selectinload(Model.rel))` → Statement."""
@@ -243,6 +253,19 @@ def may_not_wait_call(node: cst.Call) -> bool:
     """`q.put(item, block=False)`, `lock.acquire(blocking=flag)`: see analysis/arguments.py."""
     method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
     return method is not None and method in WAIT_FLAGS and may_not_wait(method, arguments(node))
+
+
+def _or_operands(node: cst.BooleanOperation) -> list[cst.BaseExpression]:
+    """`a or b or c` (libcst nests it to the left) as [a, b, c], like ast's BoolOp values."""
+    operands: list[cst.BaseExpression] = [node.right]
+    left = node.left
+    # `(a or b) or c` stays nested, as in ast
+    while isinstance(left, cst.BooleanOperation) and isinstance(left.operator, cst.Or) and not left.lpar:
+        operands.append(left.right)
+        left = left.left
+    operands.append(left)
+    operands.reverse()
+    return operands
 
 
 def _is_none(node: cst.BaseExpression) -> bool:

@@ -12,8 +12,9 @@ These tables and functions are parser-independent: the checker (libcst) and the 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Sequence
 
-from asynclint.analysis import orm
+from asynclint.analysis import orm, sdks
 
 
 @dataclass(frozen=True)
@@ -26,10 +27,14 @@ class Kind:
     loaded: frozenset[str] | None = frozenset()  # eagerly loaded relationships; None = unknown
     many: bool = False  # a list of ORM instances
     unbounded: bool = False  # a queue built without a maxsize: its `put` never waits
+    path: str | None = None  # SDK resources: the chain that reached it (`OpenAI.chat.completions`)
 
     def with_origin(self, origin: str) -> Kind:
         return replace(self, origin=origin)
 
+
+REQUEST = "starlette.requests.Request"
+STATE = "starlette.datastructures.State"  # `request.state`: its attributes are looked up project-wide
 
 # Other spellings of the same class or function, mapped to the name the tables use.
 CANONICAL: dict[str, str] = {
@@ -61,6 +66,10 @@ CANONICAL: dict[str, str] = {
     **orm.CANONICAL,
     "starlette.background.BackgroundTasks": "fastapi.BackgroundTasks",
     "fastapi.background.BackgroundTasks": "fastapi.BackgroundTasks",
+    **sdks.CANONICAL,
+    **{name: REQUEST for name in (
+        "fastapi.Request", "fastapi.requests.Request", "starlette.requests.HTTPConnection",
+        "fastapi.WebSocket", "fastapi.websockets.WebSocket", "starlette.websockets.WebSocket")},
 }
 
 # Callables (classes, factories) and the kind of object they return.
@@ -101,6 +110,8 @@ CONSTRUCTORS: dict[str, str] = {
     "boto3.session.Session": "boto3.Session",
     "sqlite3.connect": "sqlite3.Connection",
     **orm.CONSTRUCTORS,
+    **sdks.CONSTRUCTORS,
+    REQUEST: REQUEST,
 }
 
 # "<kind>.<method>" -> kind of the returned object.
@@ -120,6 +131,7 @@ METHOD_RESULTS: dict[str, str] = {
             "joinpath", "relative_to",
         )
     },
+    **sdks.METHOD_RESULTS,
 }
 
 # "<kind>.<attribute>" -> kind; "<kind>.*" matches any public attribute.
@@ -127,7 +139,15 @@ ATTRIBUTE_RESULTS: dict[str, str] = {
     "pathlib.Path.parent": "pathlib.Path",
     "pymongo.MongoClient.*": "pymongo.Database",
     "pymongo.Database.*": "pymongo.Collection",
+    **orm.ATTRIBUTE_RESULTS,
+    **sdks.ATTRIBUTE_RESULTS,
+    f"{REQUEST}.state": STATE,
 }
+
+# Module-level objects of libraries (`fastapi_sqlalchemy.db`, `stripe.Customer`) -> kind.
+LIBRARY_OBJECTS: dict[str, str] = {**orm.LIBRARY_OBJECTS, **sdks.LIBRARY_OBJECTS}
+# Decorators making an object of a kind from a function (`@shared_task`) -> kind.
+DECORATED: dict[str, str] = dict(sdks.DECORATED)
 
 # kind -> kind of `obj[...]`.
 SUBSCRIPT_RESULTS: dict[str, str] = {
@@ -139,6 +159,9 @@ KNOWN_KINDS = (
     frozenset(CONSTRUCTORS.values())
     | frozenset(METHOD_RESULTS.values())
     | frozenset(orm.CANONICAL.values())
+    | frozenset(ATTRIBUTE_RESULTS.values())
+    | frozenset(LIBRARY_OBJECTS.values())
+    | frozenset(DECORATED.values())
     | {orm.RESULT, orm.SCALAR_RESULT, orm.ASYNC_RESULT, orm.ASYNC_SCALAR_RESULT, orm.CONNECTION,
        orm.ASYNC_CONNECTION}
 )
@@ -197,11 +220,14 @@ def method_result(kind: Kind, method: str) -> Kind | None:
         if method in orm.INSTANCE_ONE:
             return replace(kind, name=orm.ORM_INSTANCE, many=False)
     made = orm.RESULTS.get(key) or METHOD_RESULTS.get(key)
+    if made is None and not method.startswith("_"):
+        # `s3.Bucket(name)` builds a sub-resource; `query.eq(...)` chains a builder
+        made = name if name in sdks.SUBRESOURCES and method[:1].isupper() else METHOD_RESULTS.get(f"{name}.*")
     if made is None:
         return None
     if made in (orm.SESSION, orm.ASYNC_SESSION):
         return Kind(made, expires_on_commit=kind.expires_on_commit, origin=kind.origin)
-    return replace(kind, name=made, product=None) if kind.model else Kind(made)
+    return replace(kind, name=made, product=None) if kind.model else _reached(made, kind, f"{method}()")
 
 
 def awaited(kind: Kind) -> Kind | None:
@@ -220,7 +246,72 @@ def attribute_result(kind: Kind, attribute: str) -> Kind | None:
     found = ATTRIBUTE_RESULTS.get(f"{kind.name}.{attribute}")
     if found is None and not attribute.startswith("_"):
         found = ATTRIBUTE_RESULTS.get(f"{kind.name}.*")
+    return _reached(found, kind, attribute) if found else None
+
+
+def _reached(made: str, source: Kind, step: str) -> Kind:
+    """The kind `made`, reached from `source` by `step`; an SDK resource keeps the chain."""
+    if made not in sdks.NAMED_BY_PATH:
+        return Kind(made)
+    return Kind(made, path=f"{source.path or source.name}.{step}")
+
+
+def library_object(qualified: str) -> Kind | None:
+    """The kind of a library's module-level object (`fastapi_sqlalchemy.db.session`), reached
+    through the attributes after the longest prefix the table knows."""
+    head, rest = qualified, []
+    while head:
+        found = LIBRARY_OBJECTS.get(canonical(head))
+        if found is not None:
+            kind: Kind | None = Kind(found, path=head if found in sdks.NAMED_BY_PATH else None)
+            for attribute in reversed(rest):
+                kind = attribute_result(kind, attribute) if kind is not None else None
+            return kind
+        head, _, tail = head.rpartition(".")
+        rest.append(tail)
+    return None
+
+
+def decorated(qualified: str) -> Kind | None:
+    """What a function decorated with `qualified` (a name, or "<kind>.<method>") becomes."""
+    found = DECORATED.get(canonical(qualified))
     return Kind(found) if found else None
+
+
+ASYNC_KINDS = frozenset(
+    {orm.ASYNC_SESSION, orm.ASYNC_ENGINE, orm.ASYNC_CONNECTION, orm.ASYNC_RESULT,
+     orm.ASYNC_SCALAR_RESULT, orm.ASYNC_SESSIONMAKER, orm.ASYNC_SCOPED_SESSION}
+)
+
+
+def is_async(kind: Kind) -> bool | None:
+    """Whether the I/O methods of `kind` are awaited (True) or plain (False); None for kinds
+    without one answer for all their methods (project classes, coroutines, instances)."""
+    if kind.name in ASYNC_KINDS:
+        return True
+    return False if kind.name in KNOWN_KINDS else None
+
+
+def join(found: Sequence[Kind]) -> Kind | None:
+    """The kind every one of `found` has (`x or y`, an attribute assigned in several places);
+    None when they differ or there are none. Details they disagree on become unknown."""
+    if not found:
+        return None
+    first = found[0]
+    identity = (first.name, first.product, first.model, first.many, first.unbounded)
+    if any((k.name, k.product, k.model, k.many, k.unbounded) != identity for k in found[1:]):
+        return None
+
+    def agreed(value: object, field: str) -> object:
+        return value if all(getattr(k, field) == value for k in found) else None
+
+    return replace(
+        first,
+        origin=agreed(first.origin, "origin"),
+        expires_on_commit=agreed(first.expires_on_commit, "expires_on_commit"),
+        loaded=agreed(first.loaded, "loaded"),
+        path=agreed(first.path, "path"),
+    )
 
 
 def subscript_result(kind: Kind) -> Kind | None:

@@ -46,7 +46,24 @@ CANONICAL: dict[str, str] = {
     "sqlalchemy.engine.create_engine": "sqlalchemy.create_engine",
     "sqlmodel.create_engine": "sqlalchemy.create_engine",
     "sqlalchemy.ext.asyncio.engine.create_async_engine": "sqlalchemy.ext.asyncio.create_async_engine",
+    "sqlalchemy.inspection.inspect": "sqlalchemy.inspect",
+    "fastapi_async_sqlalchemy.middleware.db": "fastapi_async_sqlalchemy.db",
+    "fastapi_sqlalchemy.middleware.db": "fastapi_sqlalchemy.db",
 }
+
+# Integration libraries' module-level session proxies: `from fastapi_sqlalchemy import db`.
+LIBRARY_OBJECTS: dict[str, str] = {
+    "fastapi_async_sqlalchemy.db": "fastapi_async_sqlalchemy.db",
+    "fastapi_sqlalchemy.db": "fastapi_sqlalchemy.db",
+}
+ATTRIBUTE_RESULTS: dict[str, str] = {
+    "fastapi_async_sqlalchemy.db.session": ASYNC_SESSION,
+    "fastapi_sqlalchemy.db.session": SESSION,
+}
+# Functions doing sync database I/O when their first argument is of one of these kinds:
+# `inspect(engine)` connects (`engine.connect().close()`) before its Inspector queries the
+# catalog; `inspect(connection)`, `inspect(instance)` and `inspect(Model)` do no I/O themselves.
+ARGUMENT_IO: dict[str, frozenset[str]] = {"sqlalchemy.inspect": frozenset({ENGINE})}
 
 # Plain constructors: callee -> kind of the object.
 CONSTRUCTORS: dict[str, str] = {

@@ -79,7 +79,24 @@ class Statement:
     loaded: frozenset[str] | None
 
 
-Ref = Union[Name, Known, Call, Attr, Await, Item, Annotated, SelfAttr]
+@dataclass(frozen=True)
+class OneOf:
+    """One of several values: `x or y`, an attribute assigned in several places, `request.state.db`
+    set in several modules. Its kind is the one every option has; an option of unknown kind
+    leaves it unknown unless usage decides: `awaited` says how the function uses the name the
+    value is bound to (True: its I/O calls are all awaited, False: none is, None: unknown or
+    mixed), and awaited calls establish an async kind, plain calls a sync one."""
+
+    options: tuple[Ref | None, ...]
+    awaited: bool | None = None
+
+
+Ref = Union[Name, Known, Call, Attr, Await, Item, Annotated, SelfAttr, OneOf]
+
+def one_of(options: list[Ref | None]) -> OneOf | None:
+    """`x or y`'s Ref (None when no operand has one: `name or "default"`)."""
+    return OneOf(tuple(options)) if any(option is not None for option in options) else None
+
 
 # A constant keyword argument other than str, bool, None or a 64-bit int (bytes, a float,
 # complex, `...`, a huge int): kept as this marker, not dropped, so `expire_on_commit=0.0`
@@ -109,7 +126,10 @@ class Env(Protocol):
         """Whether `qualified` is a class defined in the project."""
 
     def self_attr(self, class_name: str, name: str) -> Ref | None:
-        """The value assigned to `self.name` in the methods of a project class."""
+        """The value assigned to `self.name` in the methods of a project class (and its bases)."""
+
+    def request_state(self, name: str) -> Ref | None:
+        """What the project assigns to `<request>.state.<name>`, everywhere it does."""
 
 
 _MAX_DEPTH = 24
@@ -125,12 +145,11 @@ def evaluate(ref: Ref | None, env: Env, depth: int = 0) -> Kind | None:
         return ref.kind
     if isinstance(ref, Name):
         value = env.module_value(ref.qualified)
-        return evaluate(value, env, depth) if value is not None else None
+        return evaluate(value, env, depth) if value is not None else kinds.library_object(ref.qualified)
     if isinstance(ref, Call):
         return _call(ref, env, depth)
     if isinstance(ref, Attr):
-        receiver = evaluate(ref.value, env, depth)
-        return kinds.attribute_result(receiver, ref.name) if receiver else None
+        return _attribute(ref, env, depth)
     if isinstance(ref, Await):
         inner = evaluate(ref.value, env, depth)
         return kinds.awaited(inner) if inner else None
@@ -143,7 +162,34 @@ def evaluate(ref: Ref | None, env: Env, depth: int = 0) -> Kind | None:
         return _annotated(ref, env, depth)
     if isinstance(ref, SelfAttr):
         return evaluate(env.self_attr(ref.class_name, ref.name), env, depth)
+    if isinstance(ref, OneOf):
+        return _one_of(ref, env, depth)
     return None
+
+
+def _attribute(ref: Attr, env: Env, depth: int) -> Kind | None:
+    receiver = evaluate(ref.value, env, depth)
+    if receiver is None:
+        return None
+    if receiver.name == kinds.STATE:
+        return evaluate(env.request_state(ref.name), env, depth)
+    found = kinds.attribute_result(receiver, ref.name)
+    if found is None and receiver.name not in kinds.KNOWN_KINDS and not receiver.name.startswith("<"):
+        # `repo.session` on an instance of a project class: what its methods assign
+        found = evaluate(env.self_attr(receiver.name, ref.name), env, depth)
+    return found
+
+
+def _one_of(ref: OneOf, env: Env, depth: int) -> Kind | None:
+    found = [evaluate(option, env, depth) for option in ref.options]
+    known = [kind for kind in found if kind is not None]
+    joined = kinds.join(known)
+    if joined is None or len(known) == len(found):
+        return joined
+    # An option is unknown: only the function's own use of the name decides.
+    if ref.awaited is None or kinds.is_async(joined) is not ref.awaited:
+        return None
+    return joined
 
 
 def callee_name(ref: Ref) -> str | None:
@@ -181,6 +227,20 @@ def split_method(func: Ref) -> tuple[Ref | None, str | None]:
     return None, None
 
 
+def decorated_kind(decorator: Ref, env: Env) -> Kind | None:
+    """What a function decorated with `decorator` is: `@shared_task` or `@app.task` on a
+    Celery app make a Celery task (its `delay(...)` gives an AsyncResult)."""
+    if isinstance(decorator, Name):
+        found = kinds.decorated(decorator.qualified)
+        if found is not None:
+            return found
+    receiver_ref, method = split_method(decorator)
+    if receiver_ref is None or method is None:
+        return None
+    receiver = evaluate(receiver_ref, env)
+    return kinds.decorated(f"{receiver.name}.{method}") if receiver is not None else None
+
+
 def _call_by_name(name: str, ref: Call, env: Env, depth: int) -> Kind | None:
     made = kinds.constructed(name, dict(ref.keywords), ref.unbounded)
     if made is not None:
@@ -209,8 +269,11 @@ def _with_statement(made: Kind, statement: Statement) -> Kind:
 
 def _annotated(ref: Annotated, env: Env, depth: int) -> Kind | None:
     if ref.dependency is not None:
-        returned = env.function_returns(kinds.canonical(ref.dependency))
+        dependency = kinds.canonical(ref.dependency)
+        returned = env.function_returns(dependency)
         made = evaluate(returned, env, depth) if returned is not None else None
+        if made is None and env.is_class(dependency):  # `Depends(Repository)`: an instance
+            made = Kind(dependency)
         if made is not None:
             short = ref.dependency.rpartition(".")[2]
             return made.with_origin(f"Depends({short})")

@@ -48,6 +48,8 @@ class Frame:
     scope: Scope | None = None  # the names bound in this frame (pushed with it)
     reports: list[Report] = field(default_factory=list)
     expiry: Expiry = field(default_factory=Expiry)
+    function: cst.FunctionDef | None = None  # the def being walked (None: a lambda or class)
+    uses: dict[str, bool | None] | None = None  # how it uses each name (checks/usage.py)
 
 
 @dataclass

@@ -27,6 +27,7 @@ from asynclint.analysis.values import (
     SelfAttr,
     Statement,
     keyword_constant,
+    one_of,
 )
 
 _DEPENDENCY_MARKERS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi.params.Depends",
@@ -86,6 +87,8 @@ class AstRefs:
             return Item(inner, subscript=True) if inner is not None else None
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
             return self.ref(node.left)
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
+            return one_of([self.ref(value) for value in node.values])
         return None
 
     def call(self, node: ast.Call) -> Ref | None:
@@ -113,6 +116,13 @@ class AstRefs:
                 statement = Statement(model, None if has_options else frozenset())
         unbounded = isinstance(func, Name) and sized_queue(func.qualified) and unbounded_queue(arguments(node))
         return Call(func, tuple(keywords), statement, unbounded)
+
+    def io_argument(self, node: ast.Call, func: Ref | None) -> Ref | None:
+        """The first argument of a call whose I/O depends on it (`inspect(engine)`)."""
+        if not (isinstance(func, Name) and canonical(func.qualified) in orm.ARGUMENT_IO and node.args):
+            return None
+        first = node.args[0]
+        return self.ref(first) if not isinstance(first, ast.Starred) else None
 
     def statement(self, node: ast.expr) -> Statement | None:
         """`select(Model).where(...).options(selectinload(Model.rel))` → Statement."""

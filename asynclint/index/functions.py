@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from asynclint.analysis.decorators import MEMOISERS
 from asynclint.analysis.generators import iterated_arguments
 from asynclint.analysis.names import LOCAL, Binding, ScopeStack, import_target
+from asynclint.analysis.usage import Uses, ast_uses, decided, target_key
 from asynclint.analysis.values import Annotated, Attr, Item, Name, Ref
+from asynclint.index.assigned import Assigned, add_value, state_attribute
 from asynclint.index.ast_refs import AstRefs, dotted, may_not_wait_call
 from asynclint.index.load_once import guarded_after, load_once_guard
 
@@ -44,6 +46,8 @@ class CallSite:
     # Its result is iterated where it is written (`for x in f()`, `list(f())`, `yield from`):
     # only then does a generator function's body run.
     iterated: bool = False
+    # The first argument of a call whose I/O depends on it (`inspect(engine)`), else None.
+    argument: Ref | None = None
 
 
 @dataclass(frozen=True)
@@ -90,14 +94,18 @@ class _Body(ast.NodeVisitor):
     """A NodeVisitor with cached dispatch: it runs over every function of every summarised
     module, so the per-node cost of `ast.NodeVisitor` (name building, `iter_fields`) matters."""
 
-    def __init__(self, refs: AstRefs, package: str | None) -> None:
+    def __init__(self, refs: AstRefs, package: str | None, body: list[ast.stmt] | None = None) -> None:
         self.refs = refs
+        self.body = body or []
+        self._uses: Uses | None = None
         self.scopes = refs.scopes
         self.package = package
         self.calls: list[CallSite] = []
         self.returned: list[Ref] = []
-        # `self.x = value` in a method: attribute name -> value (None: assigned unknowns)
-        self.self_attrs: dict[str, Ref | None] = {}
+        # `self.x = value` in a method: attribute name -> the values assigned (None: unknown)
+        self.self_attrs: dict[str, list[Ref | None]] = {}
+        # `request.state.x = value`: attribute name -> the values assigned (None: unknown)
+        self.state_attrs: dict[str, list[Ref | None]] = {}
         self.yields = False
         self.globals: set[str] = set()  # names declared `global` so far
         self.once = 0  # > 0 inside a load-once guard
@@ -127,6 +135,12 @@ class _Body(ast.NodeVisitor):
         else:
             self.generic_visit(node)
 
+    def uses(self) -> Uses:
+        """How the function's calls use each name (`analysis/usage.py`), scanned on demand."""
+        if self._uses is None:
+            self._uses = ast_uses(self.body)
+        return self._uses
+
     def generic_visit(self, node: ast.AST) -> None:
         for name in _child_fields(type(node)):
             value = getattr(node, name, None)
@@ -146,14 +160,19 @@ class _Body(ast.NodeVisitor):
     def visit_Name(self, node: ast.Name) -> None:
         pass
 
-    def bind(self, target: ast.expr, value: Ref | None = None) -> None:
+    def bind(self, target: ast.expr, value: Ref | None = None, none: bool = False) -> None:
+        """Bind `target` to `value`; `none`: the value is the constant None, which a later call
+        on the attribute cannot have (`self._client = None` until it is built lazily)."""
         if (
             isinstance(target, ast.Attribute)
             and isinstance(target.value, ast.Name)
             and target.value.id == self.refs.receiver
         ):
-            known = self.self_attrs.get(target.attr, value)
-            self.self_attrs[target.attr] = value if known == value else None
+            if not none:
+                add_value(self.self_attrs.setdefault(target.attr, []), value)
+        elif isinstance(target, ast.Attribute) and state_attribute(target) is not None:
+            if not none:
+                add_value(self.state_attrs.setdefault(target.attr, []), value)
         elif isinstance(target, ast.Name):
             self.scopes.bind(target.id, Binding(value=value) if value is not None else LOCAL)
         elif isinstance(target, (ast.Tuple, ast.List)):
@@ -207,14 +226,15 @@ class _Body(ast.NodeVisitor):
     def visit_Assign(self, node: ast.Assign) -> None:
         self.visit(node.value)
         value = self.refs.ref(node.value)
+        none = isinstance(node.value, ast.Constant) and node.value.value is None
         for target in node.targets:
-            self.bind(target, value)
+            self.bind(target, decided(value, target_key(dotted(target)), self.uses), none)
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
             self.visit(node.value)
         value = self.refs.ref(node.value) or self.refs.annotation(node.annotation)
-        self.bind(node.target, value)
+        self.bind(node.target, decided(value, target_key(dotted(node.target)), self.uses))
 
     def _iterates(self, node: ast.expr) -> None:
         if isinstance(node, (ast.Call, ast.GeneratorExp)):
@@ -277,7 +297,8 @@ class _Body(ast.NodeVisitor):
         if func is not None:
             self.calls.append(
                 CallSite(func, node.lineno, _text(node.func), once=self.once > 0,
-                         may_not_wait=may_not_wait_call(node), iterated=iterated)
+                         may_not_wait=may_not_wait_call(node), iterated=iterated,
+                         argument=self.refs.io_argument(node, func))
             )
         positions = iterated_arguments(func.qualified if isinstance(func, Name) else None, iterated)
         if positions is not None:
@@ -315,8 +336,8 @@ def analyse_function(
     scopes: ScopeStack,
     package: str | None,
     class_name: str | None,
-) -> tuple[FunctionFacts, dict[str, Ref | None]]:
-    """Facts of one function, and the `self.x = ...` assignments of a method.
+) -> tuple[FunctionFacts, Assigned]:
+    """Facts of one function, and its `self.x = ...` and `request.state.x = ...` assignments.
 
     `scopes` holds the module bindings (a scope is pushed and popped)."""
     refs = AstRefs(scopes)
@@ -337,7 +358,7 @@ def analyse_function(
         for star in (arguments.vararg, arguments.kwarg):
             if star is not None:
                 scopes.bind(star.arg)
-        body = _Body(refs, package)
+        body = _Body(refs, package, node.body)
         body.block(node.body)
         returns = body.returned[0] if body.returned else _declared_return(node.returns, refs)
         facts = FunctionFacts(
@@ -351,7 +372,7 @@ def analyse_function(
             yields=body.yields,
             returns_async_iterator=_declares_async_iterator(node.returns, refs),
         )
-        return facts, body.self_attrs
+        return facts, Assigned(body.self_attrs, body.state_attrs)
     finally:
         scopes.pop()
 

@@ -22,8 +22,9 @@ from asynclint.analysis.decorators import (
     SYNC_TRANSPARENT,
     keeps,
 )
-from asynclint.analysis.values import Ref
+from asynclint.analysis.values import Attr, Known, Name, Ref, decorated_kind
 from asynclint.catalog import Blocking
+from asynclint.index.attributes import AttributeFacts
 from asynclint.index.cache import SummaryCache, digest
 from asynclint.index.functions import CallSite, FunctionFacts
 from asynclint.index.models import ModelFacts
@@ -46,7 +47,7 @@ class Link:
         return f"{self.call} ({self.path}:{self.line})"
 
 
-class Project:
+class Project(AttributeFacts):
     def __init__(
         self,
         modules: Mapping[str, Path] | None = None,
@@ -60,6 +61,7 @@ class Project:
         self._digests: dict[str, str] = {}
         self._chains: dict[str, tuple[Link, ...] | None] = {}
         self._paths: dict[str, str] = {}
+        self._state: dict[str, list[Ref | None]] | None = None  # request.state, project-wide
 
     # -- summaries ------------------------------------------------------------------------------
     def load(
@@ -84,6 +86,8 @@ class Project:
             summary = summarise(tree, source.split_lines(text), module, package)
             if self.cache is not None:
                 self.cache.put(key, summary)
+        if self._digests.get(module) != key:
+            self._state = None
         self._summaries[module] = summary
         self._digests[module] = key
         self._paths[module] = path
@@ -141,11 +145,48 @@ class Project:
         if "." in local:
             return None
         binding = summary.bindings.get(local)
+        if binding is not None and binding.value is None and local in summary.functions:
+            return self._decorated(summary, summary.functions[local].decorators)
         return binding.value if binding is not None else None
 
+    def _decorated(self, summary: ModuleSummary, decorators: tuple[str, ...]) -> Ref | None:
+        """A function a decorator turns into an object of a known kind (`@shared_task`)."""
+        for text in decorators:
+            head, *rest = text.split(".")
+            binding = summary.bindings.get(head)
+            if binding is None:
+                continue
+            ref = Name(".".join([binding.qualified, *rest])) if binding.qualified else binding.value
+            if binding.qualified is None:
+                for attribute in rest:
+                    ref = Attr(ref, attribute) if ref is not None else None
+            kind = decorated_kind(ref, self) if ref is not None else None
+            if kind is not None:
+                return Known(kind)
+        return None
+
     def function(self, qualified: str) -> FunctionFacts | None:
+        found = self._function(qualified)
+        return found[1] if found else None
+
+    def _function(self, qualified: str) -> tuple[ModuleSummary, FunctionFacts] | None:
+        """A function or method and the summary holding it; a method a class inherits from a
+        project base class (in any module) is found in the base."""
         found = self.follow(qualified)
-        return found[0].functions.get(found[1]) if found else None
+        if found is None:
+            return None
+        summary, local = found
+        facts = summary.functions.get(local)
+        if facts is not None:
+            return summary, facts
+        owner, _, method = local.rpartition(".")
+        if owner not in summary.classes:
+            return None
+        for base_summary, base in self._classes(summary.qualified(owner)):
+            facts = base_summary.functions.get(f"{base}.{method}")
+            if facts is not None:
+                return base_summary, facts
+        return None
 
     def has_function(self, qualified: str) -> bool:
         return self.function(qualified) is not None
@@ -191,10 +232,6 @@ class Project:
     def is_class(self, qualified: str) -> bool:
         found = self.follow(qualified)
         return found is not None and found[1] in found[0].classes
-
-    def self_attr(self, class_name: str, name: str) -> Ref | None:
-        found = self.follow(class_name)
-        return found[0].self_attrs.get(f"{found[1]}.{name}") if found else None
 
     def model(self, qualified: str) -> ModelFacts | None:
         found = self.follow(qualified)
@@ -249,10 +286,11 @@ class Project:
 
         Steady state only: a memoised function, and the calls under a load-once guard, block
         once per process, not on every request, so they are no blocking facts."""
-        found = self.follow(qualified)
-        facts = found[0].functions.get(found[1]) if found else None
+        found = self._function(qualified)
+        facts = found[1] if found else None
         if (
-            facts is None
+            found is None
+            or facts is None
             or facts.is_async
             or facts.memoised
             or not keeps(facts.decorators, SYNC_TRANSPARENT)
@@ -260,7 +298,7 @@ class Project:
             return None
         path = _shown(self.path_of(found[0].module))
         infos = [
-            (site, classify(site.func, self, self.extra_calls, site.is_with, site.may_not_wait))
+            (site, classify(site.func, self, self.extra_calls, site.is_with, site.may_not_wait, site.argument))
             for site in facts.calls
             if not site.once
         ]

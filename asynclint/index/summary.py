@@ -22,6 +22,7 @@ from asynclint.analysis.names import (
     import_target,
 )
 from asynclint.analysis.values import Ref
+from asynclint.index.assigned import add_value, one_value, state_attribute
 from asynclint.index.ast_refs import AstRefs
 from asynclint.index.functions import FunctionFacts, analyse_function
 from asynclint.index.models import ModelFacts, model_facts
@@ -49,7 +50,12 @@ class ModuleSummary:
     units: list[Unit] = field(default_factory=list)
     functions: dict[str, FunctionFacts] = field(default_factory=dict)  # by local qualname
     classes: set[str] = field(default_factory=set)
-    self_attrs: dict[str, Ref] = field(default_factory=dict)  # "Class.attr" -> value
+    # class qualname -> its bases' qualified names, as written (`Generic[T]`: `Generic`)
+    bases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # "Class.attr" -> what its methods (or a class-level annotation) assign; None: unknown
+    self_attrs: dict[str, Ref | None] = field(default_factory=dict)
+    # "x" -> the values this module assigns to `<request>.state.x` (None: unknown)
+    state_attrs: dict[str, tuple[Ref | None, ...]] = field(default_factory=dict)
     models: dict[str, ModelFacts] = field(default_factory=dict)
     # function qualname -> "GET /items", "Depends(get_db)", "lifespan handler", ...
     endpoints: dict[str, str] = field(default_factory=dict)
@@ -72,6 +78,10 @@ class _Summariser:
             n for n, line in enumerate(lines, 1) if "async" in line and _ASYNC_DEF.search(line)
         ]
         self.pending: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str, str | None]] = []
+        # "Class.attr" / "x" -> values assigned to `self.attr` / `<request>.state.x`
+        self.attrs: dict[str, list[Ref | None]] = {}
+        self.state: dict[str, list[Ref | None]] = {}
+        self.declared: dict[str, Ref] = {}  # "Class.attr" -> a class-level annotation
 
     def bind(self, name: str, binding: Binding) -> None:
         bindings = self.summary.bindings
@@ -124,6 +134,9 @@ class _Summariser:
                 value = self.alias(stmt.value) or self.refs.ref(stmt.value)
                 for target in stmt.targets:
                     self.bind_target(target, value)
+                    state = state_attribute(target)
+                    if state is not None:  # `app.state.engine = create_engine(...)`
+                        add_value(self.state.setdefault(state, []), value)
             elif isinstance(stmt, ast.AnnAssign):
                 value = self.refs.ref(stmt.value) or self.refs.annotation(stmt.annotation)
                 self.bind_target(stmt.target, value)
@@ -182,8 +195,16 @@ class _Summariser:
             self.summary.models[qualname] = facts
         if endpoints.is_middleware_class(node):
             self.summary.endpoints[f"{qualname}.dispatch"] = f"middleware {qualname}"
+        bases = [self.refs.qualified(b.value if isinstance(b, ast.Subscript) else b) for b in node.bases]
+        if any(bases):
+            self.summary.bases[qualname] = tuple(base for base in bases if base)
         for stmt in node.body:
-            if isinstance(stmt, _FUNCTIONS):
+            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                # `session: Session` declares what instances hold (dataclasses, attrs, pydantic)
+                declared = self.refs.annotation(stmt.annotation)
+                if declared is not None:
+                    self.declared[f"{qualname}.{stmt.target.id}"] = declared
+            elif isinstance(stmt, _FUNCTIONS):
                 self.function(stmt, prefix=qualname + ".", class_name=qualname)
             elif isinstance(stmt, ast.ClassDef):
                 self.klass(stmt, prefix=qualname + ".")
@@ -191,7 +212,6 @@ class _Summariser:
     # -- after the module level is known --------------------------------------------------------
     def analyse_functions(self) -> None:
         summary = self.summary
-        attrs: dict[str, Ref | None] = {}
         for node, qualname, class_name in self.pending:
             facts, assigned = analyse_function(
                 node,
@@ -201,11 +221,18 @@ class _Summariser:
                 summary.qualified(class_name) if class_name else None,
             )
             summary.functions[qualname] = facts
-            for name, value in assigned.items():
-                key = f"{class_name}.{name}"
-                # assigned different things in different methods: unknown
-                attrs[key] = value if attrs.get(key, value) == value else None
-        summary.self_attrs = {key: value for key, value in attrs.items() if value is not None}
+            for name, values in assigned.self_attrs.items():
+                for value in values:
+                    add_value(self.attrs.setdefault(f"{class_name}.{name}", []), value)
+            for name, values in assigned.state_attrs.items():
+                for value in values:
+                    add_value(self.state.setdefault(name, []), value)
+        # a declaration speaks for an attribute no method assigns
+        for key, declared in self.declared.items():
+            self.attrs.setdefault(key, [declared])
+        # assigned different things in different methods: known only if they are of one kind
+        summary.self_attrs = {key: one_value(values) for key, values in self.attrs.items()}
+        summary.state_attrs = {key: tuple(values) for key, values in self.state.items()}
 
 
 def summarise(

@@ -115,7 +115,12 @@ class BlockingHttp(Rule):
     ## What it does
     Flags synchronous HTTP clients used in async code: `requests.*` and `requests.Session()`
     methods, httpx's sync API and `httpx.Client` methods, `urllib.request.urlopen`, urllib3 and
-    `http.client`.
+    `http.client` — and the sync clients of HTTP APIs: `openai.OpenAI` and `anthropic.Anthropic`
+    (every call through the client's resources: `client.chat.completions.create`,
+    `client.messages.create`, ...), `stripe` (`stripe.Customer.create`, `StripeClient`),
+    supabase's auth and storage, `firebase_admin.messaging.send*` and `auth` user management,
+    `slack_sdk.WebClient`, `twilio.rest.Client`, `sendgrid.SendGridAPIClient`. A client built
+    by a project factory (`def get_client(): return OpenAI()`) or kept on `self` is known too.
 
     ## Why is this bad?
     A sync HTTP call waits for the network on the event loop's thread: one slow upstream
@@ -141,11 +146,32 @@ class BlockingHttp(Rule):
 
     code = "AL102"
     name = "blocking-http"
-    summary = "sync HTTP client (requests, httpx.Client, urllib) in async code"
+    summary = "sync HTTP client or SDK (requests, httpx.Client, urllib, OpenAI, Stripe, ...) in async code"
     message = BLOCKS
     VALID = (
         "import httpx\nasync def f(url):\n"
         "    async with httpx.AsyncClient() as client:\n        return await client.get(url)\n",
+        # SDKs: the async clients, offloaded sync calls, a `def` function
+        "from openai import AsyncOpenAI\nfrom anthropic import AsyncAnthropic\nclient = AsyncOpenAI()\n"
+        "async def f(q):\n    await client.chat.completions.create(model='m', messages=q)\n"
+        "    return await AsyncAnthropic().messages.create(model='m', max_tokens=9, messages=q)\n",
+        "import asyncio\nfrom fastapi.concurrency import run_in_threadpool\nfrom openai import OpenAI\n"
+        "client = OpenAI()\nasync def f(q):\n"
+        "    await run_in_threadpool(client.chat.completions.create, model='m', messages=q)\n"
+        "    return await asyncio.to_thread(client.embeddings.create, input=q)\n",
+        "from openai import OpenAI\ndef f(q):\n    return OpenAI().chat.completions.create(model='m', messages=q)\n",
+        # `stream()` returns a manager: its `async with` on an async client does the I/O
+        "from openai import AsyncOpenAI\nasync def f(q):\n"
+        "    async with AsyncOpenAI().chat.completions.stream(model='m', messages=q) as s:\n"
+        "        return s\n",
+        "import stripe\nasync def f(payload, signature, secret, email):\n"
+        "    event = stripe.Webhook.construct_event(payload, signature, secret)\n"
+        "    await stripe.Customer.create_async(email=email)\n    return event\n",
+        "from slack_sdk.web.async_client import AsyncWebClient\nasync def f(text):\n"
+        "    await AsyncWebClient(token='t').chat_postMessage(channel='c', text=text)\n",
+        # `client or OpenAI()` with an unknown `client`: awaited calls say it is an async client
+        "from openai import OpenAI\nasync def f(q, client=None):\n    client = client or OpenAI()\n"
+        "    return await client.chat.completions.create(model='m', messages=q)\n",
         "import requests\nfrom fastapi.concurrency import run_in_threadpool\n"
         "async def f(url):\n    return await run_in_threadpool(requests.get, url)\n",
         "import functools, asyncio, requests\nasync def f(url):\n"
@@ -175,6 +201,28 @@ class BlockingHttp(Rule):
         "    urllib.request.urlopen(url)  # expect: AL102\n",
         "import requests\nclass Api:\n    def __init__(self):\n        self.http = requests.Session()\n"
         "    async def fetch(self, url):\n        return self.http.get(url)  # expect: AL102\n",
+        "from openai import OpenAI\nimport anthropic\nclient = OpenAI()\nasync def f(q):\n"
+        "    client.chat.completions.create(model='m', messages=q)  # expect: AL102\n"
+        "    with client.chat.completions.stream(model='m', messages=q) as s:  # expect: AL102\n"
+        "        pass\n"
+        "    return anthropic.Anthropic().messages.create(model='m', max_tokens=9, messages=q)  # expect: AL102\n",
+        # a client from a project factory, kept on `self` through `client or get_client()`
+        "from openai import OpenAI\ndef get_client():\n    return OpenAI()\nclass Llm:\n"
+        "    def __init__(self, client: OpenAI | None = None):\n        self.client = client or get_client()\n"
+        "    async def embed(self, text):\n"
+        "        return self.client.embeddings.create(input=text)  # expect: AL102\n",
+        "import stripe\nasync def f(email, intent):\n"
+        "    stripe.Customer.create(email=email)  # expect: AL102\n"
+        "    stripe.StripeClient('k').payment_intents.retrieve(intent)  # expect: AL102\n",
+        "from firebase_admin import messaging\nfrom sendgrid import SendGridAPIClient\n"
+        "from slack_sdk import WebClient\nfrom twilio.rest import Client\n"
+        "async def notify(message, mail, text):\n"
+        "    messaging.send(message)  # expect: AL102\n"
+        "    SendGridAPIClient('k').send(mail)  # expect: AL102\n"
+        "    WebClient(token='t').chat_postMessage(channel='c', text=text)  # expect: AL102\n"
+        "    Client('sid', 'token').messages.create(to='+1', from_='+2', body=text)  # expect: AL102\n",
+        "from supabase import create_client\nsupabase = create_client('url', 'key')\n"
+        "async def me(token):\n    return supabase.auth.get_user(token)  # expect: AL102\n",
     )
 
 
@@ -279,7 +327,9 @@ class BlockingDbDriver(Rule):
     ## What it does
     Flags synchronous database drivers in async code: `sqlite3.connect` (and its connection's
     queries), `psycopg2.connect`, `pymysql.connect`, `MySQLdb.connect`, pymongo `MongoClient`
-    operations and sync `redis.Redis` commands.
+    operations, sync `redis.Redis` commands, and the datastores queried over HTTP:
+    `elasticsearch.Elasticsearch` (and its `indices`, `cluster`, ... namespaces,
+    `elasticsearch.helpers.bulk`) and supabase/postgrest queries (`.execute()`).
 
     ## Why is this bad?
     Every query waits for the database on the event loop's thread, serialising all requests of
@@ -303,7 +353,7 @@ class BlockingDbDriver(Rule):
 
     code = "AL105"
     name = "blocking-db-driver"
-    summary = "sync database driver (sqlite3, psycopg2, pymysql, pymongo, redis) in async code"
+    summary = "sync database driver (sqlite3, psycopg2, pymysql, pymongo, redis, Elasticsearch) in async code"
     message = BLOCKS
     VALID = (
         "import aiosqlite\nasync def f():\n    async with aiosqlite.connect('db') as db:\n"
@@ -311,6 +361,13 @@ class BlockingDbDriver(Rule):
         "import redis.asyncio as redis\nasync def f():\n    r = redis.Redis()\n    await r.get('k')\n",
         "import sqlite3\ndef f():\n    return sqlite3.connect('db')\n",
         "import redis\nasync def f():\n    r = redis.Redis()\n    pipe = r.pipeline()\n",
+        "from elasticsearch import AsyncElasticsearch\nes = AsyncElasticsearch('http://es:9200')\n"
+        "async def f(q):\n    await es.indices.refresh(index='i')\n    return await es.search(index='i', query=q)\n",
+        # building a query sends nothing; the async client's `execute()` is awaited
+        "from supabase import acreate_client, create_client\nsupabase = create_client('url', 'key')\n"
+        "async def f():\n    query = supabase.table('items').select('*').eq('id', 1)\n"
+        "    client = await acreate_client('url', 'key')\n"
+        "    return await client.table('items').select('*').execute()\n",
     )
     INVALID = (
         "import sqlite3\nasync def f():\n    sqlite3.connect('db')  # expect: AL105\n",
@@ -321,6 +378,13 @@ class BlockingDbDriver(Rule):
         "import sqlite3\nfrom contextlib import closing\nasync def f(p):\n"
         "    with closing(sqlite3.connect(p)) as conn:  # expect: AL105\n"
         "        return conn.execute('select 1').fetchone()  # expect: AL105\n",
+        "from elasticsearch import Elasticsearch, helpers\nes = Elasticsearch('http://es:9200')\n"
+        "async def f(q, docs):\n    es.indices.refresh(index='i')  # expect: AL105\n"
+        "    helpers.bulk(es, docs)  # expect: AL105\n"
+        "    return es.search(index='i', query=q)  # expect: AL105\n",
+        "from supabase import create_client\nsupabase = create_client('url', 'key')\n"
+        "async def f():\n"
+        "    return supabase.table('items').select('*').eq('id', 1).execute()  # expect: AL105\n",
     )
 
 
@@ -329,8 +393,11 @@ class BlockingSyncPrimitive(Rule):
     ## What it does
     Flags waits on thread synchronisation objects in async code: `threading.Lock.acquire` and
     `with lock:`, `queue.Queue.get/put/join` (and `multiprocessing.Queue`'s), `threading.Event.wait`,
-    `Thread.join`, `concurrent.futures.Future.result`. The object's type must be known from its
-    construction or annotation; an unknown `lock` is not flagged.
+    `Thread.join`, `concurrent.futures.Future.result` — and the waits for a result computed
+    elsewhere: Celery's `AsyncResult.get()` (`task.delay(...).get()`, `AsyncResult(task_id).get()`;
+    `delay()` alone only sends the task) and kafka-python's `producer.send(...).get()`. The
+    object's type must be known from its construction or annotation; an unknown `lock` is not
+    flagged.
 
     `get` waits for an item on any queue, but `put` waits only for room in a bounded one: not
     on a `queue.SimpleQueue` (unbounded by design), nor on a queue built without a maxsize
@@ -366,7 +433,7 @@ class BlockingSyncPrimitive(Rule):
 
     code = "AL106"
     name = "blocking-sync-primitive"
-    summary = "threading lock/event, queue.Queue, Future.result waits in async code"
+    summary = "threading lock/event, queue.Queue, Future.result, Celery result waits in async code"
     message = BLOCKS
     VALID = (
         "import asyncio\nlock = asyncio.Lock()\nasync def f():\n    async with lock:\n        pass\n",
@@ -385,6 +452,10 @@ class BlockingSyncPrimitive(Rule):
         "import queue, threading\nq = queue.Queue(10)\nlock = threading.Lock()\n"
         "async def f(x, wait):\n    q.put(x, block=False)\n    q.put(x, False)\n"
         "    q.get(False)\n    q.get(block=wait)\n    return lock.acquire(blocking=False)\n",
+        # sending a task (or a Kafka record) does not wait for it
+        "from celery import shared_task\nfrom kafka import KafkaProducer\nproducer = KafkaProducer()\n"
+        "@shared_task\ndef resize(image_id):\n    return image_id\n"
+        "async def f(image_id):\n    producer.send('images', b'x')\n    return resize.delay(image_id).id\n",
     )
     INVALID = (
         "import threading\nlock = threading.Lock()\nasync def f():\n"
@@ -405,6 +476,13 @@ class BlockingSyncPrimitive(Rule):
         "import threading\nasync def f():\n    done = threading.Event()\n    done.wait()  # expect: AL106\n",
         "from concurrent.futures import ThreadPoolExecutor\npool = ThreadPoolExecutor()\n"
         "async def f():\n    return pool.submit(print).result()  # expect: AL106\n",
+        "from celery import Celery\nfrom celery.result import AsyncResult\napp = Celery('jobs')\n"
+        "@app.task\ndef resize(image_id):\n    return image_id\n"
+        "async def f(image_id, task_id):\n"
+        "    resize.delay(image_id).get(timeout=10)  # expect: AL106\n"
+        "    return AsyncResult(task_id).get()  # expect: AL106\n",
+        "from kafka import KafkaProducer\nproducer = KafkaProducer()\nasync def f(event):\n"
+        "    return producer.send('events', event).get(timeout=5)  # expect: AL106\n",
     )
 
 
@@ -485,7 +563,10 @@ class BlockingNetwork(Rule):
     ## What it does
     Flags blocking network calls in async code: `socket` connect/recv/send/accept and
     `socket.create_connection`, name lookups (`socket.getaddrinfo`, `gethostbyname`),
-    `smtplib.SMTP`, `ftplib.FTP`, and boto3 client calls.
+    `smtplib.SMTP`, `ftplib.FTP`, boto3 client and resource calls
+    (`boto3.resource("s3").Bucket(name).upload_file(...)`; building `Bucket(name)` is local),
+    object storage clients (`minio.Minio`, `google.cloud.storage.Client` buckets and blobs) and
+    kafka-python's `flush`/`poll`/`commit`.
 
     ## Why is this bad?
     Each waits for a remote peer (or a DNS server) on the event loop's thread.
@@ -506,7 +587,7 @@ class BlockingNetwork(Rule):
 
     code = "AL109"
     name = "blocking-network"
-    summary = "blocking sockets, DNS lookups, smtplib, ftplib, boto3 in async code"
+    summary = "blocking sockets, DNS lookups, smtplib, ftplib, boto3, object storage, Kafka in async code"
     message = BLOCKS
     VALID = (
         "import asyncio\nasync def f(host):\n    return await asyncio.open_connection(host, 80)\n",
@@ -515,6 +596,10 @@ class BlockingNetwork(Rule):
         "import boto3\nasync def f():\n    s3 = boto3.client('s3')\n"
         "    return s3.generate_presigned_url('get_object')\n",
         "import socket\ndef f(host):\n    return socket.gethostbyname(host)\n",
+        # sub-resources and presigned URLs are built locally
+        "import boto3\nfrom minio import Minio\nasync def f(key):\n"
+        "    bucket = boto3.resource('s3').Bucket('media')\n    obj = bucket.Object(key)\n"
+        "    return Minio('s3:9000').presigned_get_object('media', key)\n",
     )
     INVALID = (
         "import socket\nasync def f(host):\n    return socket.gethostbyname(host)  # expect: AL109\n",
@@ -524,6 +609,14 @@ class BlockingNetwork(Rule):
         "        smtp.send_message(msg)  # expect: AL109\n",
         "import boto3\nasync def f(body):\n    s3 = boto3.client('s3')\n"
         "    s3.put_object(Bucket='b', Key='k', Body=body)  # expect: AL109\n",
+        "import boto3\nasync def f(path, key):\n    s3 = boto3.resource('s3')\n"
+        "    s3.Bucket('media').upload_file(path, key)  # expect: AL109\n"
+        "    return s3.Object('media', key).get()  # expect: AL109\n",
+        "from google.cloud import storage\nfrom kafka import KafkaProducer\nfrom minio import Minio\n"
+        "async def f(data, key):\n"
+        "    Minio('s3:9000').put_object('media', key, data, len(data))  # expect: AL109\n"
+        "    storage.Client().bucket('media').blob(key).upload_from_string(data)  # expect: AL109\n"
+        "    KafkaProducer().flush()  # expect: AL109\n",
     )
 
 

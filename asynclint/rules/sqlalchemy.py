@@ -78,6 +78,15 @@ class SyncSessionInAsync(Rule):
     One finding per function, at the first I/O, naming where the session comes from (a
     `Depends(get_db)` dependency, an `Annotated` alias from another module, `SessionLocal()`).
 
+    A session is known through the ways applications pass it around: `self.session` of a
+    repository, unit of work or CRUD base class (from its `__init__` parameter's annotation or
+    `Depends`, a class-level annotation, or what its methods assign — known only if every
+    assignment is of one kind; base classes in other modules count), `request.state.db` (every
+    assignment to `<request>.state.db` in the project must agree), `fastapi_sqlalchemy`'s
+    `db.session`, and `session = session or SessionLocal()`: with one side unknown, the
+    function's own use decides — plain `session.commit()` calls confirm a sync session, awaited
+    ones say it is an `AsyncSession`. `sqlalchemy.inspect(engine)` on a sync engine connects.
+
     ## Why is this bad?
     A sync session talks to the database on the calling thread. In an `async def` endpoint
     that thread runs the event loop: every query stalls all requests of the worker.
@@ -115,6 +124,25 @@ class SyncSessionInAsync(Rule):
         "        await s.execute(select(1))\n",
         "async def f(db):\n    db.query(1)\n",
         _SYNC_SETUP + "async def f():\n    await run_sync(lambda: SessionLocal().query(1).all())\n",
+        # `session or SessionLocal()` with an unknown parameter: awaited calls establish an
+        # AsyncSession, which the sync side contradicts, so nothing is known
+        _SYNC_SETUP + "async def save(item, session=None):\n    session = session or SessionLocal()\n"
+        "    session.add(item)\n    await session.commit()\n",
+        # an attribute assigned a sync session in one method and an async one in another
+        _SYNC_SETUP + _ASYNC_SETUP + "class Audit:\n    def __init__(self):\n"
+        "        self.session = SessionLocal()\n    def use_async(self):\n"
+        "        self.session = Factory()\n    async def log(self, entry):\n"
+        "        self.session.add(entry)\n        await self.session.commit()\n",
+        # `request.state.db` set to a sync session in one middleware and an async one in another
+        _SYNC_SETUP + _ASYNC_SETUP + "from fastapi import Request\n"
+        "@app.middleware('http')\nasync def sync_db(request: Request, call_next):\n"
+        "    request.state.db = SessionLocal()\n    return await call_next(request)\n"
+        "@app.middleware('http')\nasync def async_db(request: Request, call_next):\n"
+        "    request.state.db = Factory()\n    return await call_next(request)\n"
+        "@app.get('/items')\nasync def items(request: Request):\n"
+        "    return await request.state.db.execute(select(1))\n",
+        "from fastapi_async_sqlalchemy import db\nfrom sqlalchemy import inspect, text\n"
+        "async def f(item):\n    await db.session.execute(text('select 1'))\n    return inspect(item)\n",
     )
     INVALID = (
         _SYNC_SETUP + "@app.get('/items')\nasync def items(db: Session = Depends(get_db)):\n"
@@ -126,6 +154,22 @@ class SyncSessionInAsync(Rule):
         "from sqlalchemy import create_engine, text\nengine = create_engine('sqlite://')\n"
         "async def f():\n    with engine.connect() as conn:  # expect: AL201\n"
         "        conn.execute(text('select 1'))\n",
+        _SYNC_SETUP + "async def save(item, session=None):\n    session = session or SessionLocal()\n"
+        "    session.add(item)\n    session.commit()  # expect: AL201\n",
+        _SYNC_SETUP + "class ItemRepository:\n    def __init__(self, db: Session = Depends(get_db)):\n"
+        "        self.db = db\n    async def list(self):\n"
+        "        return self.db.query(1).all()  # expect: AL201\n"
+        "@app.get('/items')\nasync def items(repo: ItemRepository = Depends()):\n"
+        "    return repo.db.scalars('x')  # expect: AL201\n",
+        _SYNC_SETUP + "from fastapi import Request\n"
+        "@app.middleware('http')\nasync def db_session(request: Request, call_next):\n"
+        "    request.state.db = SessionLocal()\n    return await call_next(request)\n"
+        "@app.get('/items')\nasync def items(request: Request):\n"
+        "    return request.state.db.query(1).all()  # expect: AL201\n",
+        "from fastapi_sqlalchemy import db\nfrom sqlalchemy import create_engine, inspect\n"
+        "engine = create_engine('sqlite://')\nasync def f():\n"
+        "    return db.session.query(1).all()  # expect: AL201\n"
+        "async def tables():\n    return inspect(engine).get_table_names()  # expect: AL201\n",
     )
 
 
@@ -183,6 +227,8 @@ class UnawaitedOrmIo(Rule):
         "    return 1\n",
         _ASYNC_SETUP + "async def f(s: AsyncSession):\n    return s.commit()  # expect: AL202\n",
         _ASYNC_SETUP + "async def f():\n    engine.dispose()  # expect: AL202\n",
+        "from fastapi_async_sqlalchemy import db\nasync def f(item):\n    db.session.add(item)\n"
+        "    db.session.commit()  # expect: AL202\n",
     )
 
 

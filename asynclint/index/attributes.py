@@ -1,0 +1,73 @@
+"""Facts about attributes, for the project index: inherited attributes and methods, request state.
+
+A mixin of `Project` (index/project.py): relies on its `follow`, `summary`, `modules` and
+loaded summaries.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+from asynclint import source
+from asynclint.analysis.values import Ref
+from asynclint.index.assigned import add_value, one_value
+from asynclint.index.summary import ModuleSummary
+
+_MAX_CLASSES = 16  # a class and its project bases, for inherited attributes and methods
+
+
+class AttributeFacts:
+    """Mixin of Project: relies on its `follow`, `summary`, `modules`, `_summaries` and `_state`."""
+
+    def _classes(self, class_name: str) -> Iterator[tuple[ModuleSummary, str]]:
+        """A project class and its project bases (depth first, left to right, each once)."""
+        seen: set[str] = set()
+        stack = [class_name]
+        while stack and len(seen) < _MAX_CLASSES:
+            name = stack.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            found = self.follow(name)
+            if found is None or found[1] not in found[0].classes:
+                continue
+            yield found
+            stack.extend(reversed(found[0].bases.get(found[1], ())))
+
+    def self_attr(self, class_name: str, name: str) -> Ref | None:
+        """What the class's methods and its project bases' assign to `self.name`: the
+        attribute is known only if every assignment is, and of one kind (`OneOf`)."""
+        values: list[Ref | None] = []
+        for summary, local in self._classes(class_name):
+            key = f"{local}.{name}"
+            if key in summary.self_attrs:
+                add_value(values, summary.self_attrs[key])
+        return one_value(values) if values else None
+
+    def request_state(self, name: str) -> Ref | None:
+        """Every value the project assigns to `<request>.state.<name>` (`OneOf` them: known
+        only when they agree). Project-wide: the modules mentioning `.state.` are summarised."""
+        if self._state is None:
+            self._state = self._collect_state()
+        values = self._state.get(name)
+        return one_value(values) if values else None
+
+    def _collect_state(self) -> dict[str, list[Ref | None]]:
+        state: dict[str, list[Ref | None]] = {}
+        for module in sorted(set(self.modules) | set(self._summaries)):
+            if module not in self._summaries and not _mentions_state(self.modules[module]):
+                continue
+            summary = self.summary(module)
+            for name, values in (summary.state_attrs if summary else {}).items():
+                for value in values:
+                    add_value(state.setdefault(name, []), value)
+        return state
+
+
+def _mentions_state(path: Path) -> bool:
+    """A cheap look at the bytes: can this module assign to `<x>.state.<name>`?"""
+    try:
+        return b".state." in source.read_bytes(str(path))
+    except source.SourceError:
+        return False
