@@ -301,7 +301,13 @@ class UnitChecker(CoroutineUse, OrmState, Iteration):
             pass  # `conn.execute(...).fetchone()`: the inner call is the one reported
         elif info.blocking is not None:
             self._report_blocking(node, info, func_text, args_text(node.args))
-        elif info.sync_db is not None and not frame.reported_sync_db:
+        elif (
+            info.sync_db is not None
+            and not frame.reported_sync_db
+            # `await db.execute(...)`: the code says the session is async, whatever its
+            # annotation says (a sync Session's result cannot be awaited): not AL201's to judge.
+            and self._roles.get(id(node)) != "await"
+        ):
             frame.reported_sync_db = True
             self._report_sync_db(node, info, func_text)
         elif info.project is not None and not self.project.is_coroutine_function(info.project):

@@ -77,6 +77,8 @@ class SyncSessionInAsync(Rule):
     inside async code: `query`, `execute`, `scalars`, `get`, `commit`, `flush`, `refresh`, ...
     One finding per function, at the first I/O, naming where the session comes from (a
     `Depends(get_db)` dependency, an `Annotated` alias from another module, `SessionLocal()`).
+    A call that is awaited (`await db.execute(q)`) is not reported: the code treats the session
+    as an `AsyncSession`, and a wrong annotation is not a blocking call.
 
     ## Why is this bad?
     A sync session talks to the database on the calling thread. In an `async def` endpoint
@@ -115,6 +117,9 @@ class SyncSessionInAsync(Rule):
         "        await s.execute(select(1))\n",
         "async def f(db):\n    db.query(1)\n",
         _SYNC_SETUP + "async def f():\n    await run_sync(lambda: SessionLocal().query(1).all())\n",
+        # Annotated `Session` but awaited: the annotation is what is wrong (an AsyncSession).
+        _SYNC_SETUP + "async def count(db: Session):\n    result = await db.execute('select 1')\n"
+        "    return result.scalar()\n",
     )
     INVALID = (
         _SYNC_SETUP + "@app.get('/items')\nasync def items(db: Session = Depends(get_db)):\n"
