@@ -15,7 +15,7 @@ import libcst as cst
 
 from asynclint.analysis import orm
 from asynclint.analysis.calls import CallInfo, classify
-from asynclint.analysis.cst_refs import CstRefs, dotted, may_not_wait_call
+from asynclint.analysis.cst_refs import CstRefs, dotted, may_not_wait_call, unpacked_pairs
 from asynclint.analysis.kinds import Kind
 from asynclint.analysis.names import LOCAL, Binding, ScopeStack, import_target
 from asynclint.analysis.offload import OFFLOAD_FUNCTIONS, OFFLOAD_METHODS
@@ -213,7 +213,11 @@ class UnitChecker(CoroutineUse, OrmState, Iteration):
     def leave_Assign(self, original_node: cst.Assign) -> None:
         value = self.refs.ref(original_node.value)
         for target in original_node.targets:
-            self._bind(target.target, value)
+            pairs = unpacked_pairs(target.target, original_node.value)
+            for name, element in pairs or ():
+                self._bind(name, self.refs.ref(element))
+            if pairs is None:
+                self._bind(target.target, value)
             self._note_modified(target.target)
         target = original_node.targets[0].target
         if self.on_loop and isinstance(target, cst.Name) and value is not None:
