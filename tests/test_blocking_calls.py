@@ -11,6 +11,45 @@ def findings(text: str) -> list[tuple[int, str, str]]:
     return [(finding.line, finding.code, finding.message) for finding in result.findings]
 
 
+def test_awaited_blocking_call_is_reported_once_saying_await_raises_type_error() -> None:
+    found = findings(
+        "import requests\nasync def f(url, p):\n    await requests.get(url)\n    return await open(p)\n"
+    )
+    assert [(line, code) for line, code, _ in found] == [(3, "AL102"), (4, "AL103")]
+    for _, _, message in found:
+        assert "blocks the event loop in async function f" in message
+        assert "not awaitable" in message and "TypeError" in message
+
+
+def test_blocking_call_that_is_not_awaited_does_not_mention_await() -> None:
+    [(_, _, message)] = findings("import requests\nasync def f(url):\n    requests.get(url)\n")
+    assert message == "requests.get() blocks the event loop in async function f"
+
+
+def test_file_method_is_named_by_method_on_a_sync_file_whatever_the_mode() -> None:
+    [(_, code, message)] = findings("import io\nasync def f(fh: io.BufferedReader):\n    fh.read(10)\n")
+    assert (code, message) == ("AL103", "read() on a sync file blocks the event loop in async function f")
+
+
+def test_reads_of_a_file_opened_and_reported_in_the_same_function_are_not_reported_again() -> None:
+    found = findings(
+        "async def f(p):\n    fh = open(p)\n    alias = fh\n    alias.read()\n    fh.close()\n"
+    )
+    assert [(line, code) for line, code, _ in found] == [(2, "AL103")]
+
+
+def test_reads_of_a_file_opened_in_an_enclosing_sync_function_are_reported() -> None:
+    found = findings(
+        "def outer(p):\n    fh = open(p)\n    async def inner():\n        return fh.read()\n    return inner\n"
+    )
+    assert [(line, code) for line, code, _ in found] == [(4, "AL103")]
+
+
+def test_open_written_with_a_noqa_also_quiets_the_reads_of_its_file() -> None:
+    found = findings("async def f(p):\n    with open(p) as fh:  # noqa: AL103\n        return fh.read()\n")
+    assert found == []
+
+
 def test_sync_helper_reading_a_file_opened_by_tuple_assignment_is_a_transitive_block() -> None:
     found = findings(
         "from pathlib import Path\ndef load():\n    a, b = Path('a'), Path('b')\n    return b.read_text()\n"
