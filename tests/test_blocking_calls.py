@@ -82,3 +82,11 @@ def test_a_union_of_one_type_and_none_names_that_type_in_both_passes() -> None:
         "    return client.get(url)\n"
     )
     assert [(line, code) for line, code, _ in found] == [(5, "AL110"), (6, "AL102")]
+
+
+def test_blocking_chain_names_the_open_rather_than_the_read_chained_to_it() -> None:
+    [(_, code, message)] = findings(
+        "def load(p):\n    return open(p).read().strip()\nasync def f(p):\n    return load(p)\n"
+    )
+    assert code == "AL110"
+    assert message.endswith("load() → open() (example.py:2)")
