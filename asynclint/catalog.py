@@ -101,7 +101,7 @@ FDOPEN = Blocking(
 )
 # A sync file object's methods (`f.read()`, `f.write()`): the open itself is reported where it
 # happens in the same function, so these are reported where the file came from elsewhere (an
-# annotation, a module-level file, an offloaded open).
+# annotation, a module-level file, `self.log = open(...)` in `__init__`).
 FILE_METHOD = Blocking(
     "AL103", "use an async file (`await anyio.open_file(...)`, or `anyio.wrap_file(f)`), " + OFFLOAD
 )

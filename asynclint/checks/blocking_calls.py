@@ -72,7 +72,9 @@ class BlockingCalls:
     def _opened_here(self, node: cst.CSTNode, info: CallInfo) -> bool:
         """`with open(p) as f: f.read()`: the open is reported, and its fix (an async file)
         fixes the reads too, so one finding says it. A file opened elsewhere — a parameter,
-        a module-level file, an offloaded open — is reported at each method call."""
+        a module-level file, `self.log` set in `__init__` — is reported at each method call.
+        (A file opened in a thread, `await asyncio.to_thread(open, p)`, is not known as a file:
+        the wrapper's result has no kind yet.)"""
         if info.receiver is None or info.receiver.name not in _FILES:
             return False
         if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)):
