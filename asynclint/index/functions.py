@@ -14,7 +14,7 @@ from asynclint.analysis.decorators import MEMOISERS
 from asynclint.analysis.generators import iterated_arguments
 from asynclint.analysis.names import LOCAL, Binding, ScopeStack, import_target
 from asynclint.analysis.values import Annotated, Attr, Item, Name, Ref
-from asynclint.index.ast_refs import AstRefs, dotted, may_not_wait_call
+from asynclint.index.ast_refs import AstRefs, dotted, may_not_wait_call, unpacked_pairs
 from asynclint.index.load_once import guarded_after, load_once_guard
 
 _GENERATOR_TYPES = frozenset(
@@ -214,7 +214,11 @@ class _Body(ast.NodeVisitor):
         self.visit(node.value)
         value = self.refs.ref(node.value)
         for target in node.targets:
-            self.bind(target, value)
+            pairs = unpacked_pairs(target, node.value)
+            for name, element in pairs or ():
+                self.bind(name, self.refs.ref(element))
+            if pairs is None:
+                self.bind(target, value)
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:

@@ -22,7 +22,7 @@ from asynclint.analysis.names import (
     import_target,
 )
 from asynclint.analysis.values import Ref
-from asynclint.index.ast_refs import AstRefs
+from asynclint.index.ast_refs import AstRefs, unpacked_pairs
 from asynclint.index.functions import FunctionFacts, analyse_function
 from asynclint.index.models import ModelFacts, model_facts
 
@@ -123,7 +123,11 @@ class _Summariser:
                     continue  # `requests = None` in an ImportError fallback does not shadow
                 value = self.alias(stmt.value) or self.refs.ref(stmt.value)
                 for target in stmt.targets:
-                    self.bind_target(target, value)
+                    pairs = unpacked_pairs(target, stmt.value)
+                    for name, element in pairs or ():
+                        self.bind_target(name, self.refs.ref(element))
+                    if pairs is None:
+                        self.bind_target(target, value)
             elif isinstance(stmt, ast.AnnAssign):
                 value = self.refs.ref(stmt.value) or self.refs.annotation(stmt.annotation)
                 self.bind_target(stmt.target, value)
