@@ -36,6 +36,12 @@ HTTP = Blocking(
     "await client.{method}(...)`, or aiohttp), " + OFFLOAD,
 )
 HTTP_LOW = Blocking("AL102", "use `httpx.AsyncClient` (or aiohttp), " + OFFLOAD)
+HTTPX2 = Blocking(
+    "AL102",
+    "use an async client (`async with httpx2.AsyncClient() as client: "
+    "await client.{method}(...)`), " + OFFLOAD,
+)
+HTTP_CLOSE = Blocking("AL102", "use an async client and `await client.aclose()`, " + OFFLOAD)
 OPEN = Blocking(
     "AL103",
     "use `await anyio.open_file({args})` (or `aiofiles.open`), " + OFFLOAD,
@@ -90,6 +96,44 @@ DNS = Blocking(
 SMTP = Blocking("AL109", "use aiosmtplib, " + OFFLOAD)
 FTP = Blocking("AL109", "use aioftp, " + OFFLOAD)
 BOTO = Blocking("AL109", "use aioboto3 / aiobotocore, " + OFFLOAD)
+FDOPEN = Blocking(
+    "AL103",
+    "offload it: `{offload}({func_args})`, then wrap the file (`anyio.wrap_file(...)`) so its "
+    "reads and writes are awaited",
+)
+# A sync file object's methods (`f.read()`, `f.write()`): the open itself is reported where it
+# happens in the same function, so these are reported where the file came from elsewhere (an
+# annotation, a module-level file, `self.log = open(...)` in `__init__`).
+FILE_METHOD = Blocking(
+    "AL103", "use an async file (`await anyio.open_file(...)`, or `anyio.wrap_file(f)`), " + OFFLOAD
+)
+# Importing reads (and runs) modules from disk on first use; later imports of the same module
+# are a dict lookup, so a helper importing lazily is not worth an AL110 for its callers.
+IMPORT = Blocking(
+    "AL103",
+    "import the module once at start-up (module level), or offload it: `{offload}({func_args})`",
+    transitive=False,
+)
+TLS_FILES = Blocking(
+    "AL103",
+    "load the certificates once at start-up (module level or lifespan), or offload it: "
+    "`{offload}({func_args})`",
+)
+# AL111 (opt-in): a stat of a path is usually served from the OS cache. Not a link of AL110
+# chains: a helper that only checks whether a file exists is not worth a finding at every
+# async caller.
+PATH_METADATA = Blocking(
+    "AL111",
+    "use `await anyio.Path(...).{method}()` (or `aiofiles.os`), or offload it: "
+    "`{offload}({func_args})`",
+    transitive=False,
+)
+OS_PATH_METADATA = Blocking(
+    "AL111",
+    "offload it: `{offload}({func_args})` (or use `anyio.Path`: `await anyio.Path(...).exists()`, "
+    "`.stat()`, `.is_file()`)",
+    transitive=False,
+)
 
 # Sync SDK clients (kinds: `analysis/sdks.py`). The code says what the call waits for: an HTTP
 # API (AL102), a datastore queried over HTTP (AL105, as redis and pymongo), object storage and
@@ -221,6 +265,24 @@ CALLS: dict[str, Blocking] = {
     **{f"firebase_admin.{name}": FIREBASE for name in _FIREBASE_CALLS},
     "elasticsearch.helpers.bulk": ELASTICSEARCH_SDK,
     "elasticsearch.helpers.reindex": ELASTICSEARCH_SDK,
+    **{f"httpx2.{verb}": HTTPX2 for verb in (*_HTTP_VERBS, "stream")},
+    "os.fdopen": FDOPEN,
+    "io.open_code": FILE_OP,
+    "os.posix_spawn": SUBPROCESS,
+    "os.posix_spawnp": SUBPROCESS,
+    "glob.glob": FILE_OP,
+    "glob.iglob": FILE_OP,
+    "importlib.import_module": IMPORT,
+    **{
+        f"os.path.{function}": OS_PATH_METADATA
+        for function in (
+            "exists", "lexists", "isfile", "isdir", "islink", "ismount", "isjunction",
+            "getsize", "getatime", "getmtime", "getctime", "samefile", "sameopenfile", "realpath",
+        )
+    },
+    "os.stat": OS_PATH_METADATA,
+    "os.lstat": OS_PATH_METADATA,
+    "os.access": OS_PATH_METADATA,
 }
 
 # Methods, keyed by "<receiver kind>.<method>".
@@ -333,7 +395,30 @@ METHODS: dict[str, Blocking] = {
     f"{sdks.KAFKA_PRODUCER}.flush": KAFKA_SDK,
     f"{sdks.KAFKA_CONSUMER}.poll": KAFKA_SDK,
     f"{sdks.KAFKA_CONSUMER}.commit": KAFKA_SDK,
+    "httpx.Client.close": HTTP_CLOSE,
+    **{f"httpx2.Client.{verb}": HTTPX2 for verb in (*_HTTP_VERBS, "send", "stream")},
+    "httpx2.Client.close": HTTP_CLOSE,
+    **{
+        f"ssl.SSLContext.{method}": TLS_FILES
+        for method in ("load_verify_locations", "load_cert_chain", "load_default_certs",
+                       "set_default_verify_paths")
+    },
+    **{
+        f"pathlib.Path.{method}": PATH_METADATA
+        for method in (
+            "exists", "stat", "lstat", "is_file", "is_dir", "is_symlink", "is_mount", "is_junction",
+            "is_socket", "is_fifo", "is_block_device", "is_char_device", "samefile", "owner",
+            "group", "resolve", "readlink",
+        )
+    },
 }
+
+_POOL_LOOKUPS = frozenset(
+    {"connection_from_url", "connection_from_host", "connection_from_context",
+     "connection_from_pool_key", "is_same_host"}
+)
+FILE_KINDS = ("TextIOWrapper", "BufferedReader", "BufferedWriter", "BufferedRandom", "FileIO")
+_FILE_QUERIES = frozenset({"fileno", "isatty", "readable", "writable", "seekable"})
 
 # Kinds whose every method call blocks, except the listed ones (clients with large, open APIs).
 ANY_METHOD: dict[str, tuple[Blocking, frozenset[str]]] = {
@@ -364,6 +449,16 @@ ANY_METHOD: dict[str, tuple[Blocking, frozenset[str]]] = {
     sdks.SLACK: (SLACK_SDK, frozenset()),
     sdks.ELASTICSEARCH: (ELASTICSEARCH_SDK, frozenset({"options", "close"})),
     sdks.ELASTICSEARCH_NAMESPACE: (ELASTICSEARCH_SDK, frozenset()),
+    # urllib3's pools: every public method sends a request or manages connections, except
+    # the lookups that return a pool.
+    **{
+        f"urllib3.{pool}": (HTTP_LOW, _POOL_LOOKUPS)
+        for pool in ("PoolManager", "ProxyManager", "HTTPConnectionPool", "HTTPSConnectionPool",
+                     "connectionpool.ConnectionPool", "request.RequestMethods")
+    },
+    # Sync file objects (`open()`, `Path.open()`, `os.fdopen()`, or annotated): every method
+    # but those that only ask about the object.
+    **{f"io.{kind}": (FILE_METHOD, _FILE_QUERIES) for kind in FILE_KINDS},
 }
 
 # Kinds that block when used as a synchronous context manager (`with lock:`).
@@ -386,6 +481,14 @@ FLAGGED_WAITS = frozenset(
 
 # User-configured blocking calls (`extra-blocking-calls`) default to this code.
 USER_CODE = "AL100"
+
+
+def method_display(kind: str, method: str) -> str:
+    """How messages name `obj.method()`: by the receiver's class, or, for a file object
+    (whose class depends on the mode it was opened with), as a file."""
+    if kind.startswith("io.") and kind[3:] in FILE_KINDS:
+        return f"{method}() on a sync file"
+    return f"{kind}.{method}()"
 
 
 def method_entry(kind: str, method: str, unbounded: bool = False, may_not_wait: bool = False) -> Blocking | None:

@@ -15,12 +15,13 @@ import libcst as cst
 
 from asynclint.analysis import orm
 from asynclint.analysis.calls import CallInfo, classify
-from asynclint.analysis.cst_refs import CstRefs, dotted, may_not_wait_call
+from asynclint.analysis.cst_refs import CstRefs, dotted, may_not_wait_call, unpacked_pairs
 from asynclint.analysis.kinds import Kind
 from asynclint.analysis.names import LOCAL, Binding, ScopeStack, import_target
 from asynclint.analysis.offload import OFFLOAD_FUNCTIONS, OFFLOAD_METHODS
 from asynclint.analysis.values import Attr, Item, Name, Ref, evaluate
 from asynclint.catalog import Blocking
+from asynclint.checks.blocking_calls import BlockingCalls
 from asynclint.checks.coroutine_use import CoroutineUse
 from asynclint.checks.frames import Frame, Report, args_text, source, where
 from asynclint.checks.iteration import Iteration
@@ -33,11 +34,11 @@ from asynclint.index.summary import ModuleSummary, Unit
 # event loop in a worker thread would not share the app's loop-bound resources; not AL201,
 # whose own suggestion already leads with it.
 _THREADPOOL_FIXES = frozenset(
-    {"AL100", "AL101", "AL102", "AL103", "AL104", "AL105", "AL106", "AL107", "AL109", "AL110"}
+    {"AL100", "AL101", "AL102", "AL103", "AL104", "AL105", "AL106", "AL107", "AL109", "AL110", "AL111"}
 )
 
 
-class UnitChecker(CoroutineUse, OrmState, Iteration, Usage):
+class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Iteration, Usage):
     def __init__(
         self,
         summary: ModuleSummary,
@@ -215,7 +216,11 @@ class UnitChecker(CoroutineUse, OrmState, Iteration, Usage):
     def leave_Assign(self, original_node: cst.Assign) -> None:
         value = self.refs.ref(original_node.value)
         for target in original_node.targets:
-            self._bind(target.target, self._decided(target.target, value))
+            pairs = unpacked_pairs(target.target, original_node.value)
+            for name, element in pairs or ():
+                self._bind(name, self.refs.ref(element))
+            if pairs is None:
+                self._bind(target.target, self._decided(target.target, value))
             self._note_modified(target.target)
         target = original_node.targets[0].target
         if self.on_loop and isinstance(target, cst.Name) and value is not None:
@@ -304,7 +309,13 @@ class UnitChecker(CoroutineUse, OrmState, Iteration, Usage):
             pass  # `conn.execute(...).fetchone()`: the inner call is the one reported
         elif info.blocking is not None:
             self._report_blocking(node, info, func_text, args_text(node.args))
-        elif info.sync_db is not None and not frame.reported_sync_db:
+        elif (
+            info.sync_db is not None
+            and not frame.reported_sync_db
+            # `await db.execute(...)`: the code says the session is async, whatever its
+            # annotation says (a sync Session's result cannot be awaited): not AL201's to judge.
+            and self._roles.get(id(node)) != "await"
+        ):
             frame.reported_sync_db = True
             self._report_sync_db(node, info, func_text)
         elif info.project is not None and not self.project.is_coroutine_function(info.project):
@@ -314,41 +325,6 @@ class UnitChecker(CoroutineUse, OrmState, Iteration, Usage):
             if chain:
                 self._report_transitive(node, info, func_text, chain, generator)
         self._track_session(node, info)
-
-    def _receiver_blocks(self, node: cst.Call) -> bool:
-        func = node.func
-        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)):
-            return False
-        inner = self.refs.ref(func.value.func)
-        if inner is None:
-            return False
-        return classify(inner, self.project, self.extra_calls, may_not_wait=may_not_wait_call(func.value)).blocking is not None
-
-    def _note_offload(self, node: cst.Call, wrapper: str) -> None:
-        for arg in node.args:
-            if isinstance(arg.value, cst.Call):
-                self._offloaded[id(arg.value)] = wrapper.rpartition(".")[2]
-
-    def _offload_hint(self, node: cst.CSTNode, func_args: str) -> str | None:
-        wrapper = self._offloaded.get(id(node))
-        if wrapper is None:
-            return None
-        return (
-            f"the call runs on the event loop before `{wrapper}` receives its result; "
-            f"pass the callable and its arguments: `await {wrapper}({func_args})`"
-        )
-
-    def _report_blocking(self, node: cst.CSTNode, info: CallInfo, func_text: str, args: str) -> None:
-        entry = info.blocking
-        assert entry is not None
-        func_args = func_text + (", " + args if args else "")
-        suggestion = self._offload_hint(node, func_args) or entry.suggestion.format(
-            args=args or "...",
-            method=info.method or (info.qualified or "get").rpartition(".")[2],
-            func_args=func_args,
-            offload=self.offload_text,
-        )
-        self._report(node, entry.code, {"call": info.display}, suggestion)
 
     def _report_transitive(
         self, node: cst.Call, info: CallInfo, func_text: str, chain: tuple, generator: bool = False

@@ -32,8 +32,12 @@ from run import DEFAULT_CACHE, Corpus, fetch_corpus, read_corpora, select_corpor
 
 DEFAULT_CORPORA = BENCH_DIR / "corpora.txt"
 DEFAULT_SNAPSHOT = BENCH_DIR / "ecosystem-snapshot.json"
-# The corpora of the committed snapshot: real async code, small enough for a quick check.
-DEFAULT_ONLY = "Django,fastapi,SQLAlchemy,starlette,sqlmodel,fastcrud,fastapi-users,httpx,sqladmin"
+# The corpora of the committed snapshot: real async code, libraries and applications, small
+# enough for a check of a few minutes.
+DEFAULT_ONLY = (
+    "Django,fastapi,SQLAlchemy,starlette,sqlmodel,fastcrud,fastapi-users,httpx,sqladmin,"
+    "fief-server,letta,open-webui,prefect"
+)
 FORMAT = 1
 
 Key = tuple[str, str, int, str]  # corpus, path, line, code

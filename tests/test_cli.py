@@ -195,6 +195,24 @@ def test_select_ignore_and_extend_select_take_codes_and_prefixes(
     assert result.exit_code == (1 if expected else 0)
 
 
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ([], ["AL101"]),
+        (["--select", "AL1"], ["AL101"]),
+        (["--select", "AL111"], ["AL111"]),
+        (["--extend-select", "AL111"], ["AL101", "AL111"]),
+        (["--select", "ALL"], ["AL101", "AL111"]),
+        (["--select", "ALL", "--ignore", "AL11"], ["AL101"]),
+    ],
+)
+def test_path_metadata_rule_runs_only_when_its_code_or_all_is_selected(
+    args: list[str], expected: list[str]
+) -> None:
+    write("app.py", "import os, time\nasync def f(p):\n    time.sleep(1)\n    return os.path.exists(p)\n")
+    assert codes(lint(*args, ".")) == expected
+
+
 @pytest.mark.parametrize("option", ["--select", "--ignore", "--extend-select"])
 def test_unknown_code_on_command_line_exits_2_with_one_line_message(option: str) -> None:
     write("app.py", SLEEPS)

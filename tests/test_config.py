@@ -64,6 +64,31 @@ def test_select_ignore_and_extend_select_from_pyproject(body: str, expected: lis
     assert [code for _, code in reported(lint("."))] == expected
 
 
+SLEEP_AND_STAT = "import os, time\n\nasync def handler(p):\n    time.sleep(1)\n    return os.stat(p)\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param("", ["AL101"], id="default"),
+        pytest.param('select = ["AL"]', ["AL101"], id="prefix-AL"),
+        pytest.param('select = ["AL1"]', ["AL101"], id="prefix-AL1"),
+        pytest.param('select = ["AL11"]', [], id="prefix-AL11"),
+        pytest.param('select = ["AL111"]', ["AL111"], id="full-code"),
+        pytest.param('extend-select = ["AL111"]', ["AL101", "AL111"], id="extend-select"),
+        pytest.param('select = ["ALL"]', ["AL101", "AL111"], id="ALL"),
+        pytest.param('select = ["ALL"]\nignore = ["AL1"]', [], id="a-prefix-still-ignores-it"),
+        pytest.param('extend-select = ["AL111"]\nignore = ["AL11"]', ["AL101"], id="ignored-by-prefix"),
+    ],
+)
+def test_opt_in_rule_is_selected_by_its_code_or_all_never_by_a_prefix(
+    body: str, expected: list[str]
+) -> None:
+    pyproject(body)
+    write("app.py", SLEEP_AND_STAT)
+    assert [code for _, code in reported(lint("."))] == expected
+
+
 def test_command_line_select_replaces_configured_select_and_ignore_adds_to_it() -> None:
     pyproject('select = ["AL101"]\nignore = ["AL103"]')
     write("app.py", SLEEP_AND_HTTP)

@@ -126,8 +126,8 @@ OR_SETUP = SYNC + """
     ("body", "expected"),
     [
         # both sides known and of one kind: that kind, whatever the use
-        ("async def f(s: Optional[Session] = None):\n    s = s or SessionLocal()\n    await s.commit()\n",
-         ["AL201"]),
+        ("async def f(s: Optional[Session] = None):\n    s = s or SessionLocal()\n    await s.flush()\n"
+         "    s.commit()\n", ["AL201"]),
         # both known, different kinds: unknown
         ("async def f(s: Optional[AsyncSession] = None):\n    s = s or SessionLocal()\n    s.commit()\n", []),
         # one side unknown: plain I/O calls confirm the sync side...

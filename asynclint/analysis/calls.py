@@ -12,7 +12,7 @@ from typing import Mapping, Protocol
 from asynclint.analysis import orm
 from asynclint.analysis.kinds import Kind, canonical
 from asynclint.analysis.values import Attr, Env, Name, Ref, SelfAttr, evaluate
-from asynclint.catalog import CALLS, WITH_BLOCKS, Blocking, method_entry
+from asynclint.catalog import CALLS, WITH_BLOCKS, Blocking, method_display, method_entry
 
 
 class ProjectEnv(Env, Protocol):
@@ -83,8 +83,8 @@ def _method(receiver_ref: Ref, method: str, env: ProjectEnv, is_with: bool, may_
         return CallInfo(f"`with` on a {receiver.name}", blocking=entry, receiver=receiver)
     entry = method_entry(receiver.name, method, receiver.unbounded, may_not_wait)
     if entry is not None:
-        shown = receiver.path or receiver.name  # an SDK resource by its chain: `OpenAI.chat.completions`
-        return CallInfo(f"{shown}.{method}()", blocking=entry, receiver=receiver, method=method)
+        shown = f"{receiver.path}.{method}()" if receiver.path else method_display(receiver.name, method)
+        return CallInfo(shown, blocking=entry, receiver=receiver, method=method)  # an SDK resource by its chain
     sync_kind = orm.PROXIES.get(receiver.name, receiver.name)
     if method in orm.SYNC_IO.get(sync_kind, ()):
         short = sync_kind.rpartition(".")[2]

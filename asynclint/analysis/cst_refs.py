@@ -39,6 +39,8 @@ _DEPENDENCY_MARKERS = frozenset({"fastapi.Depends", "fastapi.Security", "fastapi
                                  "fastapi.params.Security"})
 _ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 _GETTERS = frozenset({"get", "get_one"})
+_UNIONS = frozenset({"typing.Optional", "typing.Union", "typing_extensions.Optional",
+                     "typing_extensions.Union"})
 
 
 def dotted(node: cst.BaseExpression) -> list[str] | None:
@@ -204,15 +206,27 @@ class CstRefs:
                     node = _unquote(values[0])
                     for extra in values[1:]:
                         dependency = dependency or self.dependency(extra)
-            if isinstance(node, cst.Subscript) and self.qualified(node.value) == "typing.Optional":
-                index = node.slice[0].slice
-                node = _unquote(index.value) if isinstance(index, cst.Index) else node
-            if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
-                node = node.right if _is_none(node.left) else node.left
-            annotation = self.qualified(node)
+            members = [member for member in self._union_members(node) if not _is_none(member)]
+            annotation = self.qualified(members[0]) if len(members) == 1 else None
         if annotation is None and dependency is None:
             return None
         return Annotated(annotation, dependency)
+
+    def _union_members(self, node: cst.BaseExpression) -> list[cst.BaseExpression]:
+        """`X | None`, `None | X`, `Optional[X]`, `Union[X, None]` → their members: an
+        annotation names a kind only when one member is not None (`TextIO | int` is unknown)."""
+        members: list[cst.BaseExpression] = []
+        pending = [node]
+        while pending:
+            node = _unquote(pending.pop())
+            if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+                pending += [node.right, node.left]
+            elif isinstance(node, cst.Subscript) and self.qualified(node.value) in _UNIONS:
+                items = [element.slice for element in node.slice]
+                pending += reversed([item.value for item in items if isinstance(item, cst.Index)])
+            else:
+                members.append(node)
+        return members
 
     def dependency(self, node: cst.BaseExpression) -> str | None:
         if not (isinstance(node, cst.Call) and node.args):
@@ -247,6 +261,20 @@ def arguments(node: cst.Call) -> Arguments:
         elif not starred:
             positional.append(_constant(arg.value))
     return Arguments(tuple(positional), keywords, starred)
+
+
+def unpacked_pairs(
+    target: cst.BaseExpression, value: cst.BaseExpression
+) -> list[tuple[cst.BaseExpression, cst.BaseExpression]] | None:
+    """`a, b = Path(x), Path(y)`: each target with its own value (`index/ast_refs.py`'s twin);
+    None unless both sides are tuples or lists of one length without a starred element."""
+    if not (isinstance(target, (cst.Tuple, cst.List)) and isinstance(value, (cst.Tuple, cst.List))):
+        return None
+    if len(target.elements) != len(value.elements) or any(
+        isinstance(element, cst.StarredElement) for element in (*target.elements, *value.elements)
+    ):
+        return None
+    return [(left.value, right.value) for left, right in zip(target.elements, value.elements)]
 
 
 def may_not_wait_call(node: cst.Call) -> bool:

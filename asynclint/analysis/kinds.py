@@ -70,6 +70,17 @@ CANONICAL: dict[str, str] = {
     **{name: REQUEST for name in (
         "fastapi.Request", "fastapi.requests.Request", "starlette.requests.HTTPConnection",
         "fastapi.WebSocket", "fastapi.websockets.WebSocket", "starlette.websockets.WebSocket")},
+    "httpx2._client.Client": "httpx2.Client",
+    "urllib3.poolmanager.PoolManager": "urllib3.PoolManager",
+    "urllib3.poolmanager.ProxyManager": "urllib3.ProxyManager",
+    "urllib3.connectionpool.HTTPConnectionPool": "urllib3.HTTPConnectionPool",
+    "urllib3.connectionpool.HTTPSConnectionPool": "urllib3.HTTPSConnectionPool",
+    "urllib3._request_methods.RequestMethods": "urllib3.request.RequestMethods",
+    "_io.TextIOWrapper": "io.TextIOWrapper",
+    "_io.BufferedReader": "io.BufferedReader",
+    "_io.BufferedWriter": "io.BufferedWriter",
+    "_io.BufferedRandom": "io.BufferedRandom",
+    "_io.FileIO": "io.FileIO",
 }
 
 # Callables (classes, factories) and the kind of object they return.
@@ -112,6 +123,19 @@ CONSTRUCTORS: dict[str, str] = {
     **orm.CONSTRUCTORS,
     **sdks.CONSTRUCTORS,
     REQUEST: REQUEST,
+    "httpx2.Client": "httpx2.Client",
+    "urllib3.ProxyManager": "urllib3.ProxyManager",
+    "urllib3.proxy_from_url": "urllib3.ProxyManager",
+    "urllib3.HTTPConnectionPool": "urllib3.HTTPConnectionPool",
+    "urllib3.HTTPSConnectionPool": "urllib3.HTTPSConnectionPool",
+    "urllib3.connection_from_url": "urllib3.HTTPConnectionPool",
+    # A file object whatever the mode: the checks treat text and binary files alike.
+    "builtins.open": "io.TextIOWrapper",
+    "io.open": "io.TextIOWrapper",
+    "os.fdopen": "io.TextIOWrapper",
+    "io.open_code": "io.BufferedReader",
+    "ssl.SSLContext": "ssl.SSLContext",
+    "ssl.create_default_context": "ssl.SSLContext",
 }
 
 # "<kind>.<method>" -> kind of the returned object.
@@ -124,6 +148,12 @@ METHOD_RESULTS: dict[str, str] = {
     "pymongo.MongoClient.get_default_database": "pymongo.Database",
     "pymongo.Database.get_collection": "pymongo.Collection",
     "requests.Session.__enter__": "requests.Session",
+    "pathlib.Path.open": "io.TextIOWrapper",
+    **{
+        f"urllib3.PoolManager.{lookup}": "urllib3.HTTPConnectionPool"
+        for lookup in ("connection_from_url", "connection_from_host", "connection_from_context",
+                       "connection_from_pool_key")
+    },
     **{
         f"pathlib.Path.{method}": "pathlib.Path"
         for method in (
@@ -155,8 +185,15 @@ SUBSCRIPT_RESULTS: dict[str, str] = {
     "pymongo.Database": "pymongo.Collection",
 }
 
+# Classes known from annotations only (a base class nobody constructs directly).
+DECLARED: frozenset[str] = frozenset(
+    {"urllib3.connectionpool.ConnectionPool", "urllib3.request.RequestMethods", "io.BufferedWriter",
+     "io.BufferedRandom", "io.FileIO"}
+)
+
 KNOWN_KINDS = (
     frozenset(CONSTRUCTORS.values())
+    | DECLARED
     | frozenset(METHOD_RESULTS.values())
     | frozenset(orm.CANONICAL.values())
     | frozenset(ATTRIBUTE_RESULTS.values())

@@ -9,6 +9,7 @@ import libcst as cst
 
 from asynclint.analysis.calls import CallInfo
 from asynclint.analysis.names import Scope
+from asynclint.analysis.values import Ref
 from asynclint.expiry import Expiry
 
 _EMPTY_MODULE = cst.Module(body=[])
@@ -46,6 +47,9 @@ class Frame:
     # this function's variables, used when the closure runs (a coroutine awaited there).
     closure_reads: set[str] = field(default_factory=set)
     scope: Scope | None = None  # the names bound in this frame (pushed with it)
+    # The file-opening calls reported here (`open(p)`), as Refs: their files' methods are not
+    # reported again (checks/blocking_calls.py).
+    opened: set[Ref] = field(default_factory=set)
     reports: list[Report] = field(default_factory=list)
     expiry: Expiry = field(default_factory=Expiry)
     function: cst.FunctionDef | None = None  # the def being walked (None: a lambda or class)

@@ -181,14 +181,27 @@ class AstRefs:
                 node = _unquote(elements[0])
                 for extra in elements[1:]:
                     dependency = dependency or self.dependency(extra)
-            if isinstance(node, ast.Subscript) and self.qualified(node.value) == "typing.Optional":
-                node = _unquote(node.slice)
-            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):  # X | None
-                node = node.right if _is_none(node.left) else node.left
-            annotation = self.qualified(node)
+            members = [member for member in self._union_members(node) if not _is_none(member)]
+            annotation = self.qualified(members[0]) if len(members) == 1 else None
         if annotation is None and dependency is None:
             return None
         return Annotated(annotation, dependency)
+
+    def _union_members(self, node: ast.expr) -> list[ast.expr]:
+        """`X | None`, `None | X`, `Optional[X]`, `Union[X, None]` → their members: an
+        annotation names a kind only when one member is not None (`TextIO | int` is unknown)."""
+        members: list[ast.expr] = []
+        pending = [node]
+        while pending:
+            node = _unquote(pending.pop())
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+                pending += [node.right, node.left]
+            elif isinstance(node, ast.Subscript) and self.qualified(node.value) in _UNIONS:
+                items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+                pending += reversed(items)
+            else:
+                members.append(node)
+        return members
 
     def dependency(self, node: ast.expr) -> str | None:
         if not (isinstance(node, ast.Call) and node.args):
@@ -200,6 +213,8 @@ class AstRefs:
 
 
 _GETTERS = frozenset({"get", "get_one"})
+_UNIONS = frozenset({"typing.Optional", "typing.Union", "typing_extensions.Optional",
+                     "typing_extensions.Union"})
 
 
 def arguments(node: ast.Call) -> Arguments:
@@ -218,6 +233,18 @@ def arguments(node: ast.Call) -> Arguments:
         else:
             keywords[keyword.arg] = keyword.value.value if isinstance(keyword.value, ast.Constant) else UNKNOWN
     return Arguments(tuple(positional), keywords, starred)
+
+
+def unpacked_pairs(target: ast.expr, value: ast.expr) -> list[tuple[ast.expr, ast.expr]] | None:
+    """`a, b = Path(x), Path(y)`: each target with its own value (`analysis/cst_refs.py`'s twin);
+    None unless both sides are tuples or lists of one length without a starred element."""
+    if not (isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List))):
+        return None
+    if len(target.elts) != len(value.elts) or any(
+        isinstance(element, ast.Starred) for element in (*target.elts, *value.elts)
+    ):
+        return None
+    return list(zip(target.elts, value.elts))
 
 
 def may_not_wait_call(node: ast.Call) -> bool:

@@ -16,7 +16,7 @@ from asynclint.analysis.names import LOCAL, Binding, ScopeStack, import_target
 from asynclint.analysis.usage import Uses, ast_uses, decided, target_key
 from asynclint.analysis.values import Annotated, Attr, Item, Name, Ref
 from asynclint.index.assigned import Assigned, add_value, state_attribute
-from asynclint.index.ast_refs import AstRefs, dotted, may_not_wait_call
+from asynclint.index.ast_refs import AstRefs, dotted, may_not_wait_call, unpacked_pairs
 from asynclint.index.load_once import guarded_after, load_once_guard
 
 _GENERATOR_TYPES = frozenset(
@@ -111,14 +111,20 @@ class _Body(ast.NodeVisitor):
         self.once = 0  # > 0 inside a load-once guard
         self.iterated: set[int] = set()  # ids of the calls iterated where they are written
 
+    @property
+    def guards(self) -> bool:
+        """Whether a load-once guard can appear: a sentinel is a `global` name or, in a
+        method, an attribute of the instance."""
+        return bool(self.globals) or self.refs.receiver is not None
+
     def block(self, statements: list[ast.stmt]) -> None:
         """A statement list, in order; after an early-return load-once guard (`if _CACHE is not
         None: return _CACHE`) the rest of the list runs once per process."""
         for index, statement in enumerate(statements):
             self.visit(statement)
-            if self.globals and isinstance(statement, ast.If):
+            if self.guards and isinstance(statement, ast.If):
                 rest = statements[index + 1:]
-                if guarded_after(statement, rest, self.globals):
+                if guarded_after(statement, rest, self.globals, self.refs.receiver):
                     self.once += 1
                     for later in rest:
                         self.visit(later)
@@ -145,7 +151,7 @@ class _Body(ast.NodeVisitor):
         for name in _child_fields(type(node)):
             value = getattr(node, name, None)
             if isinstance(value, list):
-                if self.globals and value and isinstance(value[0], ast.stmt):
+                if self.guards and value and isinstance(value[0], ast.stmt):
                     self.block(value)
                     continue
                 for item in value:
@@ -198,7 +204,7 @@ class _Body(ast.NodeVisitor):
 
     def visit_If(self, node: ast.If) -> None:
         self.visit(node.test)
-        once = 1 if self.globals and load_once_guard(node, self.globals) else 0
+        once = 1 if self.guards and load_once_guard(node, self.globals, self.refs.receiver) else 0
         self.once += once
         self.block(node.body)
         self.once -= once
@@ -228,7 +234,11 @@ class _Body(ast.NodeVisitor):
         value = self.refs.ref(node.value)
         none = isinstance(node.value, ast.Constant) and node.value.value is None
         for target in node.targets:
-            self.bind(target, decided(value, target_key(dotted(target)), self.uses), none)
+            pairs = unpacked_pairs(target, node.value)
+            for name, element in pairs or ():
+                self.bind(name, self.refs.ref(element))
+            if pairs is None:
+                self.bind(target, decided(value, target_key(dotted(target)), self.uses), none)
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:

@@ -22,7 +22,7 @@ from asynclint.analysis.decorators import (
     SYNC_TRANSPARENT,
     keeps,
 )
-from asynclint.analysis.values import Attr, Known, Name, Ref, decorated_kind
+from asynclint.analysis.values import Attr, Call, Known, Name, Ref, decorated_kind
 from asynclint.catalog import Blocking
 from asynclint.index.attributes import AttributeFacts
 from asynclint.index.cache import SummaryCache, digest
@@ -310,10 +310,17 @@ class Project(AttributeFacts):
         ]
         frame = _Search(qualified, path, callees)
         for site, info in infos:
-            if (info.blocking is not None and info.blocking.transitive) or info.sync_db is not None:
+            # `open(p).read()`: the open is the link (it is a call site of its own, later).
+            if _links(info) and not (isinstance(site.func, Attr) and isinstance(site.func.value, Call)
+                                     and _links(classify(site.func.value.func, self, self.extra_calls))):
                 frame.result = (Link(info.display, path, site.line),)
                 break
         return frame
+
+
+def _links(info: CallInfo) -> bool:
+    """Whether a call makes its caller block, in the steady state."""
+    return (info.blocking is not None and info.blocking.transitive) or info.sync_db is not None
 
 
 _UNKNOWN = object()

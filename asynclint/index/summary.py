@@ -23,7 +23,7 @@ from asynclint.analysis.names import (
 )
 from asynclint.analysis.values import Ref
 from asynclint.index.assigned import add_value, one_value, state_attribute
-from asynclint.index.ast_refs import AstRefs
+from asynclint.index.ast_refs import AstRefs, unpacked_pairs
 from asynclint.index.functions import FunctionFacts, analyse_function
 from asynclint.index.models import ModelFacts, model_facts
 
@@ -133,7 +133,11 @@ class _Summariser:
                     continue  # `requests = None` in an ImportError fallback does not shadow
                 value = self.alias(stmt.value) or self.refs.ref(stmt.value)
                 for target in stmt.targets:
-                    self.bind_target(target, value)
+                    pairs = unpacked_pairs(target, stmt.value)
+                    for name, element in pairs or ():
+                        self.bind_target(name, self.refs.ref(element))
+                    if pairs is None:
+                        self.bind_target(target, value)
                     state = state_attribute(target)
                     if state is not None:  # `app.state.engine = create_engine(...)`
                         add_value(self.state.setdefault(state, []), value)

@@ -11,6 +11,7 @@ from asynclint.rules.coroutines import (
     DanglingTask,
     UnawaitedCoroutine,
 )
+from asynclint.rules.path_metadata import BlockingPathMetadata
 from asynclint.rules.sqlalchemy import SQLALCHEMY_RULES
 from asynclint.rules.syntax import SyntaxErrorRule
 from asynclint.rules.transitive import TransitiveBlockingCall
@@ -19,29 +20,36 @@ ALL_RULES: tuple[type[Rule], ...] = (
     SyntaxErrorRule,
     *BLOCKING_RULES,
     TransitiveBlockingCall,
+    BlockingPathMetadata,
     *SQLALCHEMY_RULES,
     UnawaitedCoroutine,
     DanglingTask,
     AwaitOnAsyncGenerator,
 )
 RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
-# Rules not enabled unless selected explicitly (none yet; kept so `--select ALL` means something).
 DEFAULT_SELECT: tuple[str, ...] = ("AL",)
+# Rules enabled only by their full code or by `ALL`: no prefix selects them (`AL`, the
+# default, nor `AL1` or `AL11`), as ruff's prefixes leave out its preview rules. A prefix still
+# ignores them (`--ignore AL1` after `--select ALL`).
+OPT_IN: frozenset[str] = frozenset({"AL111"})
 
 
 class UnknownCode(ValueError):
     pass
 
 
-def matching(selector: str) -> set[str]:
-    """Codes a selector names: a full code, a prefix such as `AL1`, or `ALL`."""
+def matching(selector: str, opt_in: bool = False) -> set[str]:
+    """Codes a selector names: a full code, a prefix such as `AL1`, or `ALL`; a prefix names
+    the opt-in rules only with `opt_in` (for ignoring)."""
     selector = selector.strip().upper()
     if selector == "ALL":
         return set(RULES_BY_CODE)
     found = {code for code in RULES_BY_CODE if code.startswith(selector)}
     if not found:
         raise UnknownCode(selector)
-    return found
+    if opt_in or selector in RULES_BY_CODE:
+        return found
+    return found - OPT_IN
 
 
 def select_codes(
@@ -54,5 +62,5 @@ def select_codes(
     for selector in extend_select:
         chosen |= matching(selector)
     for selector in ignore:
-        chosen -= matching(selector)
+        chosen -= matching(selector, opt_in=True)
     return frozenset(chosen)

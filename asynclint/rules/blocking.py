@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from asynclint.rules.base import Rule
 
-BLOCKS = "{call} blocks the event loop in {where}"
+BLOCKS = "{call} blocks the event loop in {where}{detail}"
 
 
 class UserBlockingCall(Rule):
@@ -113,14 +113,26 @@ class BlockingSleep(Rule):
 class BlockingHttp(Rule):
     """
     ## What it does
-    Flags synchronous HTTP clients used in async code: `requests.*` and `requests.Session()`
-    methods, httpx's sync API and `httpx.Client` methods, `urllib.request.urlopen`, urllib3 and
-    `http.client` — and the sync clients of HTTP APIs: `openai.OpenAI` and `anthropic.Anthropic`
-    (every call through the client's resources: `client.chat.completions.create`,
-    `client.messages.create`, ...), `stripe` (`stripe.Customer.create`, `StripeClient`),
-    supabase's auth and storage, `firebase_admin.messaging.send*` and `auth` user management,
-    `slack_sdk.WebClient`, `twilio.rest.Client`, `sendgrid.SendGridAPIClient`. A client built
-    by a project factory (`def get_client(): return OpenAI()`) or kept on `self` is known too.
+    Flags synchronous HTTP clients used in async code: `requests.*` (`requests.request` too)
+    and `requests.Session()` methods; httpx's and httpx2's sync API (httpx2 is the maintained
+    continuation of httpx) and the `send`, `stream`, `close` and verb methods of `httpx.Client`
+    / `httpx2.Client`; `urllib.request.urlopen`; urllib3 (`urllib3.request`, and any method of
+    a `PoolManager`, `ProxyManager`, `HTTPConnectionPool`, `HTTPSConnectionPool` or other pool
+    but the `connection_from_*` lookups); and `http.client`.
+
+    And the sync clients of HTTP APIs: `openai.OpenAI` and `anthropic.Anthropic` (every call
+    through the client's resources: `client.chat.completions.create`, `client.messages.create`,
+    ...), `stripe` (`stripe.Customer.create`, `StripeClient`), supabase's auth and storage,
+    `firebase_admin.messaging.send*` and `auth` user management, `slack_sdk.WebClient`,
+    `twilio.rest.Client`, `sendgrid.SendGridAPIClient`.
+
+    A client's type is known from its construction (`client = httpx.Client()`, in the function
+    or at module level), from an annotation (`httpx.Client`, `httpx.Client | None`,
+    `Optional[httpx.Client]`, `client: httpx.Client = ...`), from a project factory
+    (`def get_client(): return OpenAI()`) or from what a class keeps on `self`; a union of two
+    real types is unknown, and unknown stays silent. A name nothing imports is not matched:
+    `requests.get()` without `import requests` is not reported (ruff and flake8-async match
+    such names).
 
     ## Why is this bad?
     A sync HTTP call waits for the network on the event loop's thread: one slow upstream
@@ -146,7 +158,7 @@ class BlockingHttp(Rule):
 
     code = "AL102"
     name = "blocking-http"
-    summary = "sync HTTP client or SDK (requests, httpx.Client, urllib, OpenAI, Stripe, ...) in async code"
+    summary = "sync HTTP client or SDK (requests, httpx/httpx2 Client, urllib3 pools, urllib, OpenAI, Stripe, ...) in async code"
     message = BLOCKS
     VALID = (
         "import httpx\nasync def f(url):\n"
@@ -181,9 +193,50 @@ class BlockingHttp(Rule):
         "async def f(requests, url):\n    return await requests.get(url)\n",
         "async def f(session, url):\n    return await session.get(url)\n",
         "import httpx\nasync def f(client: httpx.AsyncClient, url):\n    return await client.get(url)\n",
+        "import httpx2\nasync def f(url):\n"
+        "    async with httpx2.AsyncClient() as client:\n        return await client.get(url)\n",
+        "import asyncio, httpx2\nasync def f(url):\n    return await asyncio.to_thread(httpx2.get, url)\n",
+        "import httpx\nasync def f(client: httpx.AsyncClient | None):\n    await client.aclose()\n",
+        # Not a method that does I/O; nor a client whose type is not known for sure.
+        "import httpx\nasync def f(client: httpx.Client, url):\n    return client.build_request('GET', url)\n",
+        "import httpx\nasync def f(client: httpx.Client | httpx.AsyncClient, url):\n"
+        "    return await client.get(url)\n",
+        "import httpx\nclient = httpx.Client()\ndef f(url):\n    return client.get(url)\n",
+        "import urllib3\npool = urllib3.PoolManager()\nasync def f(url):\n"
+        "    return pool.connection_from_url(url)\n",
+        "async def f(pool, url):\n    return pool.urlopen('GET', url)\n",
+        "import httpx2\nasync def f(url):\n    httpx2 = FakeHttp()\n    return httpx2.get(url)\n",
+        "async def f(url):\n    return httpx2.get(url)\n",  # nothing imports httpx2: unknown
     )
     INVALID = (
         "import requests\nasync def f(url):\n    return requests.get(url)  # expect: AL102\n",
+        "import requests\nasync def f(url):\n    return requests.request('GET', url)  # expect: AL102\n",
+        # httpx2, the maintained continuation of httpx, exactly like httpx
+        "import httpx2\nasync def f(url):\n    httpx2.get(url)  # expect: AL102\n"
+        "    httpx2.request('GET', url)  # expect: AL102\n",
+        "import httpx2\nasync def f(url):\n    client = httpx2.Client()\n"
+        "    client.post(url)  # expect: AL102\n    client.stream('GET', url)  # expect: AL102\n"
+        "    client.close()  # expect: AL102\n",
+        "import httpx\nasync def f(client: httpx.Client):\n    client.close()  # expect: AL102\n",
+        # A client made at module level, or declared: `X | None`, `None | X`, `Optional[X]`.
+        "import httpx\nclient = httpx.Client()\nasync def f(url):\n"
+        "    return client.get(url)  # expect: AL102\n",
+        "from typing import Optional\nimport httpx, httpx2\n"
+        "async def f(a: httpx.Client | None, b: None | httpx2.Client, c: Optional[httpx.Client], url):\n"
+        "    a.get(url)  # expect: AL102\n    b.send(url)  # expect: AL102\n"
+        "    c.delete(url)  # expect: AL102\n",
+        "import httpx\nasync def f(url):\n    client: httpx.Client = ...\n"
+        "    client.get(url)  # expect: AL102\n",
+        # urllib3's pools: any method call, the type known from a constructor or an annotation.
+        "import urllib3\nasync def f(path):\n    pool = urllib3.HTTPSConnectionPool('example.com')\n"
+        "    return pool.urlopen('GET', path)  # expect: AL102\n",
+        "import urllib3.connectionpool, urllib3.poolmanager\nfrom urllib3 import ProxyManager\n"
+        "from urllib3.request import RequestMethods\n"
+        "async def f(a: ProxyManager, b: urllib3.connectionpool.ConnectionPool,\n"
+        "            c: urllib3.poolmanager.PoolManager, d: RequestMethods, url):\n"
+        "    a.request('GET', url)  # expect: AL102\n    b.urlopen('GET', url)  # expect: AL102\n"
+        "    c.urlopen('GET', url)  # expect: AL102\n"
+        "    d.request_encode_url('GET', url)  # expect: AL102\n",
         "import requests as rq\nasync def f(url):\n    rq.post(url, json={})  # expect: AL102\n",
         "from requests import get\nasync def f(url):\n    get(url)  # expect: AL102\n",
         "import requests\nasync def f(url):\n    s = requests.Session()\n"
@@ -229,9 +282,23 @@ class BlockingHttp(Rule):
 class BlockingFileIo(Rule):
     """
     ## What it does
-    Flags file-system I/O in async code: `open()`, `io.open`, `pathlib.Path` read/write/open
-    methods, `shutil` copies and moves, and `os` file operations (`remove`, `rename`,
-    `listdir`, `makedirs`, ...). Pure path helpers such as `os.path.join` are not flagged.
+    Flags file-system I/O in async code: `open()`, `io.open`, `io.open_code`, `os.fdopen`,
+    `pathlib.Path` read/write/open methods and `glob`/`rglob`/`iterdir`, `glob.glob`/`iglob`,
+    `shutil` copies and moves, `os` file operations (`remove`, `rename`, `listdir`,
+    `makedirs`, ...), `ssl.SSLContext` certificate loading (`load_verify_locations`,
+    `load_cert_chain`, `load_default_certs`), and `importlib.import_module` (a module's first
+    import reads it from disk). Pure path helpers such as `os.path.join` are not flagged;
+    metadata such as `os.path.exists` is the opt-in AL111.
+
+    The methods of a sync file object (`f.read()`, `f.write()`, any method but `fileno`,
+    `isatty`, `readable`, `writable`, `seekable`) are flagged where the file comes from
+    elsewhere: an annotation (`io.TextIOWrapper`, `io.BufferedReader`, ...), a module-level
+    file, `self.log = open(...)`. Where the `open()` itself is reported in the same function,
+    its file's reads are not reported again: the open's fix, an async file, fixes them too.
+
+    A blocking call that is awaited (`await open(p)`; the same for every blocking rule:
+    `await requests.get(url)`, `await os.path.exists(p)`) is reported once, saying it is not
+    awaitable either: it blocks, then `await` on its result raises `TypeError`.
 
     ## Why is this bad?
     Disk I/O can take milliseconds to seconds (network file systems, cold caches, large
@@ -254,7 +321,7 @@ class BlockingFileIo(Rule):
 
     code = "AL103"
     name = "blocking-file-io"
-    summary = "file-system I/O (`open`, `Path.read_text`, `shutil`, `os.remove`) in async code"
+    summary = "file-system I/O (`open`, file methods, `Path.read_text`, `glob`, `shutil`, `os.remove`) in async code"
     message = BLOCKS
     VALID = (
         "import anyio\nasync def f(p):\n    return await anyio.Path(p).read_text()\n",
@@ -266,6 +333,18 @@ class BlockingFileIo(Rule):
         "    return await asyncio.to_thread(Path(p).read_text)\n",
         "async def f(open, p):\n    return open(p)\n",
         "from pathlib import Path\nasync def f(p):\n    return Path(p).name\n",
+        "import asyncio, os\nasync def f(fd):\n    return await asyncio.to_thread(os.fdopen, fd)\n",
+        # In-memory buffers, and the methods of a file that only ask about the object.
+        "import io\nasync def f(buffer: io.StringIO):\n    buffer.write('x')\n",
+        "import io\nasync def f(fh: io.TextIOWrapper):\n    return fh.fileno(), fh.readable(), fh.name\n",
+        "import glob\nasync def f(pattern):\n    return glob.escape(pattern)\n",
+        "import asyncio, io\nasync def f(fh: io.TextIOWrapper):\n    return await asyncio.to_thread(fh.read)\n",
+        "import io\ndef f(fh: io.TextIOWrapper):\n    return fh.read()\n",
+        "import asyncio, ssl\nasync def f(context: ssl.SSLContext, ca):\n"
+        "    await asyncio.to_thread(context.load_verify_locations, ca)\n",
+        # A helper that imports lazily blocks once per module, not at every call: not an AL110.
+        "import importlib\ndef plugin(name):\n    return importlib.import_module(name)\n"
+        "async def f(name):\n    return plugin(name)\n",
     )
     INVALID = (
         "async def f(p):\n    with open(p) as fh:  # expect: AL103\n        return fh.read()\n",
@@ -276,14 +355,36 @@ class BlockingFileIo(Rule):
         "from pathlib import Path\nasync def f(p: Path):\n    p.unlink()  # expect: AL103\n",
         "import shutil\nasync def f(a, b):\n    shutil.copy(a, b)  # expect: AL103\n",
         "import os\nasync def f(p):\n    os.remove(p)  # expect: AL103\n",
+        "import io, os\nasync def f(fd, p):\n    os.fdopen(fd)  # expect: AL103\n"
+        "    return io.open_code(p)  # expect: AL103\n",
+        # The open is the finding; the reads of the file it opened are not reported again.
+        "from pathlib import Path\nasync def f(p: Path):\n    with p.open() as fh:  # expect: AL103\n"
+        "        return fh.read()\n",
+        # A file opened elsewhere: each call on it blocks.
+        "import io\nasync def f(log: io.TextIOWrapper, line):\n    log.write(line)  # expect: AL103\n"
+        "    log.flush()  # expect: AL103\n",
+        "log = open('app.log', 'a')\nasync def f(line):\n    log.write(line)  # expect: AL103\n",
+        "class Log:\n    def __init__(self, p):\n        self.fh = open(p, 'a')\n"
+        "    async def write(self, line):\n        self.fh.write(line)  # expect: AL103\n",
+        "import glob\nfrom pathlib import Path\nasync def f(root: Path, pattern):\n"
+        "    glob.glob(pattern)  # expect: AL103\n    return list(root.rglob('*.py'))  # expect: AL103\n",
+        "import ssl\nasync def f(ca):\n    context = ssl.create_default_context()\n"
+        "    context.load_verify_locations(ca)  # expect: AL103\n",
+        "import importlib\nasync def f(name):\n    return importlib.import_module(name)  # expect: AL103\n",
+        # Awaiting it does not make it async: it still blocks, then `await` raises TypeError.
+        "async def f(p):\n    return await open(p)  # expect: AL103\n",
+        "from pathlib import Path\nasync def f():\n    p1, p2 = Path('a'), Path('b')\n"
+        "    p2.write_text('x')  # expect: AL103\n",
     )
 
 
 class BlockingSubprocess(Rule):
     """
     ## What it does
-    Flags `subprocess.run/call/check_call/check_output/Popen/getoutput` and `os.system`,
-    `os.popen`, `os.spawn*`, `os.wait*` in async code.
+    Flags `subprocess.run/call/check_call/check_output/Popen/getoutput/getstatusoutput` and
+    `os.system`, `os.popen`, `os.posix_spawn`, `os.posix_spawnp`, every `os.spawn*` variant
+    (in any mode: even with `os.P_NOWAIT` the fork and exec run on the loop), and
+    `os.wait`, `os.wait3`, `os.wait4`, `os.waitid`, `os.waitpid` in async code.
 
     ## Why is this bad?
     These wait for a child process on the event loop's thread; the worker serves nothing
@@ -305,7 +406,7 @@ class BlockingSubprocess(Rule):
 
     code = "AL104"
     name = "blocking-subprocess"
-    summary = "`subprocess` / `os.system` in async code"
+    summary = "`subprocess` / `os.system` / `os.posix_spawn` / `os.wait*` in async code"
     message = BLOCKS
     VALID = (
         "import asyncio\nasync def f():\n"
@@ -313,12 +414,20 @@ class BlockingSubprocess(Rule):
         "import anyio\nasync def f():\n    await anyio.run_process(['ls'])\n",
         "import subprocess\ndef f():\n    subprocess.run(['ls'])\n",
         "import asyncio, subprocess\nasync def f():\n    await asyncio.to_thread(subprocess.run, ['ls'])\n",
+        "import os\nasync def f():\n    return os.getpid(), os.P_NOWAIT\n",
+        "import asyncio, os\nasync def f(path, argv, env):\n"
+        "    await asyncio.to_thread(os.posix_spawn, path, argv, env)\n",
+        "import os\ndef f(pid):\n    return os.waitpid(pid, 0)\n",
     )
     INVALID = (
         "import subprocess\nasync def f():\n    subprocess.run(['ls'])  # expect: AL104\n",
         "from subprocess import check_output\nasync def f():\n"
         "    return check_output(['ls'])  # expect: AL104\n",
         "import os\nasync def f():\n    os.system('ls')  # expect: AL104\n",
+        "import os\nasync def f(path, argv, env):\n    pid = os.posix_spawn(path, argv, env)  # expect: AL104\n"
+        "    os.posix_spawnp('ls', argv, env)  # expect: AL104\n"
+        "    os.spawnvp(os.P_NOWAIT, 'ls', argv)  # expect: AL104\n"
+        "    os.waitpid(pid, 0)  # expect: AL104\n    os.wait4(pid, 0)  # expect: AL104\n",
     )
 
 

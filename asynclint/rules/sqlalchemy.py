@@ -77,6 +77,8 @@ class SyncSessionInAsync(Rule):
     inside async code: `query`, `execute`, `scalars`, `get`, `commit`, `flush`, `refresh`, ...
     One finding per function, at the first I/O, naming where the session comes from (a
     `Depends(get_db)` dependency, an `Annotated` alias from another module, `SessionLocal()`).
+    A call that is awaited (`await db.execute(q)`) is not reported: the code treats the session
+    as an `AsyncSession`, and a wrong annotation is not a blocking call.
 
     A session is known through the ways applications pass it around: `self.session` of a
     repository, unit of work or CRUD base class (from its `__init__` parameter's annotation or
@@ -85,7 +87,8 @@ class SyncSessionInAsync(Rule):
     assignment to `<request>.state.db` in the project must agree), `fastapi_sqlalchemy`'s
     `db.session`, and `session = session or SessionLocal()`: with one side unknown, the
     function's own use decides — plain `session.commit()` calls confirm a sync session, awaited
-    ones say it is an `AsyncSession`. `sqlalchemy.inspect(engine)` on a sync engine connects.
+    ones say it is an `AsyncSession`, both together leave it unknown.
+    `sqlalchemy.inspect(engine)` on a sync engine connects.
 
     ## Why is this bad?
     A sync session talks to the database on the calling thread. In an `async def` endpoint
@@ -124,15 +127,15 @@ class SyncSessionInAsync(Rule):
         "        await s.execute(select(1))\n",
         "async def f(db):\n    db.query(1)\n",
         _SYNC_SETUP + "async def f():\n    await run_sync(lambda: SessionLocal().query(1).all())\n",
-        # `session or SessionLocal()` with an unknown parameter: awaited calls establish an
-        # AsyncSession, which the sync side contradicts, so nothing is known
+        # `session or SessionLocal()` with an unknown parameter: an awaited call says
+        # AsyncSession, a plain one a sync Session; used both ways, nothing is known
         _SYNC_SETUP + "async def save(item, session=None):\n    session = session or SessionLocal()\n"
-        "    session.add(item)\n    await session.commit()\n",
+        "    session.add(item)\n    await session.flush()\n    session.commit()\n",
         # an attribute assigned a sync session in one method and an async one in another
         _SYNC_SETUP + _ASYNC_SETUP + "class Audit:\n    def __init__(self):\n"
         "        self.session = SessionLocal()\n    def use_async(self):\n"
         "        self.session = Factory()\n    async def log(self, entry):\n"
-        "        self.session.add(entry)\n        await self.session.commit()\n",
+        "        self.session.add(entry)\n        self.session.commit()\n",
         # `request.state.db` set to a sync session in one middleware and an async one in another
         _SYNC_SETUP + _ASYNC_SETUP + "from fastapi import Request\n"
         "@app.middleware('http')\nasync def sync_db(request: Request, call_next):\n"
@@ -140,9 +143,12 @@ class SyncSessionInAsync(Rule):
         "@app.middleware('http')\nasync def async_db(request: Request, call_next):\n"
         "    request.state.db = Factory()\n    return await call_next(request)\n"
         "@app.get('/items')\nasync def items(request: Request):\n"
-        "    return await request.state.db.execute(select(1))\n",
+        "    return request.state.db.query(1).all()\n",
         "from fastapi_async_sqlalchemy import db\nfrom sqlalchemy import inspect, text\n"
         "async def f(item):\n    await db.session.execute(text('select 1'))\n    return inspect(item)\n",
+        # Annotated `Session` but awaited: the annotation is what is wrong (an AsyncSession).
+        _SYNC_SETUP + "async def count(db: Session):\n    result = await db.execute('select 1')\n"
+        "    return result.scalar()\n",
     )
     INVALID = (
         _SYNC_SETUP + "@app.get('/items')\nasync def items(db: Session = Depends(get_db)):\n"

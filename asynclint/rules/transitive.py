@@ -58,7 +58,10 @@ class TransitiveBlockingCall(Rule):
     `global _CACHE`, `if not _LOADED: ...; _LOADED = True`, or `if _CACHE is not None: return
     _CACHE` followed by the load) block once per process, so they are not reported; calls
     outside the guard still are. A guard on a parameter or a local, or one whose block does
-    not assign the module-level name it tests, runs on every call and is reported. A
+    not assign the module-level name it tests, runs on every call and is reported. A method's
+    guard on an attribute of its own instance (`if not self.running: ...; self.running =
+    True`) runs once per instance and counts as load-once too: the objects that guard a start
+    or a load that way are long-lived (services, clients, singletons). A
     cachetools `@cached(TTLCache(...))` is reported: a TTL cache misses again after every
     expiry, so it keeps blocking. A blocking call written in the async function itself is
     reported by its own rule (AL101–AL109) even under a load-once guard.
@@ -133,6 +136,17 @@ class TransitiveBlockingCall(Rule):
         "    if _CACHE is not None:\n        return _CACHE\n    with open('s.json') as fh:\n"
         "        _CACHE = json.load(fh)\n    return _CACHE\n"
         "async def f():\n    return settings()\n",
+        # A guard on an attribute of the method's own instance: once per (long-lived) instance.
+        "import httpx, subprocess\nclass Server:\n    def __init__(self):\n        self.running = False\n"
+        "    def start(self):\n        if not self.running:\n            self.running = True\n"
+        "            subprocess.Popen(['uvicorn', 'app:app'])\n            with httpx.Client() as c:\n"
+        "                c.get('http://localhost:8000/health')\n"
+        "def get_client():\n    Server().start()\n    return object()\n"
+        "async def handler():\n    return get_client()\n",
+        "import json\nclass Settings:\n    _data = None\n    def load(self):\n"
+        "        if self._data is not None:\n            return self._data\n"
+        "        with open('s.json') as fh:\n            self._data = json.load(fh)\n"
+        "        return self._data\n    async def get(self, key):\n        return self.load()[key]\n",
     )
     INVALID = (
         "import time\ndef slow():\n    time.sleep(1)\nasync def f():\n    slow()  # expect: AL110\n",
@@ -167,6 +181,14 @@ class TransitiveBlockingCall(Rule):
         "    def next_task(self):\n        return self._tasks.get()\n"
         "    async def close(self):\n        self.queue_task(None)  # expect: AL110\n"
         "        return self.next_task()  # expect: AL110\n",
+        # Not load-once guards: an attribute of another object than the method's own instance,
+        # and a guard whose block sets a different attribute than the one it tests.
+        "import json\nclass Loader:\n    def load(self, config):\n        if not config.loaded:\n"
+        "            config.data = json.load(open('c.json'))\n            config.loaded = True\n"
+        "    async def run(self, config):\n        self.load(config)  # expect: AL110\n",
+        "import json\nclass Cache:\n    def get(self):\n        if self.data is None:\n"
+        "            self.raw = json.load(open('c.json'))\n        return self.raw\n"
+        "    async def read(self):\n        return self.get()  # expect: AL110\n",
         # Not steady-state exemptions: a project decorator that happens to be named lru_cache,
         # and a TTL cache (it misses again after every expiry).
         "import functools, time\ndef lru_cache(fn):\n    @functools.wraps(fn)\n"

@@ -1,0 +1,83 @@
+"""AL100–AL109 and AL111 inside the traversal: reporting a catalogued blocking call.
+
+Three things decide how a blocking call is reported: whether it is written inside an offload
+wrapper's arguments (`run_in_threadpool(requests.get(url))`: the call still runs on the loop,
+and the suggestion shows the corrected call), whether it is awaited (`await open(p)`: it
+blocks, and its result is not awaitable either), and, for a method of a sync file object,
+whether the open that made the file was reported in this function already.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from asynclint.analysis.calls import CallInfo, classify
+from asynclint.analysis.cst_refs import may_not_wait_call
+from asynclint.analysis.values import evaluate
+from asynclint.catalog import FILE_KINDS
+from asynclint.rules import OPT_IN
+
+_FILES = frozenset(f"io.{kind}" for kind in FILE_KINDS)
+AWAITED = "; it is not awaitable either: `await` on its result raises TypeError at run time"
+
+
+class BlockingCalls:
+    """Mixin of UnitChecker: relies on its frames, refs, project, roles and report helpers."""
+
+    def _receiver_blocks(self, node: cst.Call) -> bool:
+        """`conn.execute(...).fetchone()`: the inner call is the one reported — unless it is
+        reported only on request (AL111), which must not hide the outer one."""
+        func = node.func
+        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call)):
+            return False
+        inner = self.refs.ref(func.value.func)
+        if inner is None:
+            return False
+        entry = classify(inner, self.project, self.extra_calls, may_not_wait=may_not_wait_call(func.value)).blocking
+        return entry is not None and entry.code not in OPT_IN
+
+    def _note_offload(self, node: cst.Call, wrapper: str) -> None:
+        for arg in node.args:
+            if isinstance(arg.value, cst.Call):
+                self._offloaded[id(arg.value)] = wrapper.rpartition(".")[2]
+
+    def _offload_hint(self, node: cst.CSTNode, func_args: str) -> str | None:
+        wrapper = self._offloaded.get(id(node))
+        if wrapper is None:
+            return None
+        return (
+            f"the call runs on the event loop before `{wrapper}` receives its result; "
+            f"pass the callable and its arguments: `await {wrapper}({func_args})`"
+        )
+
+    def _report_blocking(self, node: cst.CSTNode, info: CallInfo, func_text: str, args: str) -> None:
+        entry = info.blocking
+        assert entry is not None
+        if self._opened_here(node, info):
+            return
+        func_args = func_text + (", " + args if args else "")
+        suggestion = self._offload_hint(node, func_args) or entry.suggestion.format(
+            args=args or "...",
+            method=info.method or (info.qualified or "get").rpartition(".")[2],
+            func_args=func_args,
+            offload=self.offload_text,
+        )
+        detail = AWAITED if self._roles.get(id(node)) == "await" else ""
+        self._report(node, entry.code, {"call": info.display, "detail": detail}, suggestion)
+        if isinstance(node, cst.Call):
+            made = evaluate(self.refs.ref(node), self.project)
+            if made is not None and made.name in _FILES:
+                self.frames[-1].opened.add(self.refs.ref(node))
+
+    def _opened_here(self, node: cst.CSTNode, info: CallInfo) -> bool:
+        """`with open(p) as f: f.read()`: the open is reported, and its fix (an async file)
+        fixes the reads too, so one finding says it. A file opened elsewhere — a parameter,
+        a module-level file, `self.log` set in `__init__` — is reported at each method call.
+        (A file opened in a thread, `await asyncio.to_thread(open, p)`, is not known as a file:
+        the wrapper's result has no kind yet.)"""
+        if info.receiver is None or info.receiver.name not in _FILES:
+            return False
+        if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)):
+            return False
+        receiver = self.refs.ref(node.func.value)
+        return receiver is not None and any(receiver in frame.opened for frame in self.frames)
