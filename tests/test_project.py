@@ -915,3 +915,48 @@ def test_sdk_clients_engines_and_celery_tasks_from_other_modules_carry_their_kin
     )
     findings = lint(tmp_path, "app/routes.py")
     assert codes(findings) == [("routes.py", 13, "AL102"), ("routes.py", 16, "AL201"), ("routes.py", 20, "AL106")]
+
+
+def test_a_helper_branch_taken_only_without_a_running_loop_is_no_fact_for_async_callers(tmp_path):
+    write_project(
+        tmp_path,
+        {
+            "app/services.py": """
+                import asyncio
+                import concurrent.futures
+                from asyncio import get_running_loop
+
+                class QueueService:
+                    futures = []
+
+                    @classmethod
+                    def drain_all(cls, timeout=None):
+                        if asyncio._get_running_loop() is not None:
+                            return asyncio.wait([asyncio.wrap_future(f) for f in cls.futures], timeout=timeout)
+                        else:
+                            return concurrent.futures.wait(cls.futures, timeout=timeout)
+
+                    @classmethod
+                    def drain(cls):
+                        if get_running_loop():
+                            return asyncio.sleep(0)
+                        return concurrent.futures.wait(cls.futures)
+
+                    @classmethod
+                    def wait_all(cls):
+                        return concurrent.futures.wait(cls.futures)
+
+                class LogWorker(QueueService):
+                    pass
+            """,
+            "app/routes.py": """
+                from app.services import LogWorker
+
+                async def flush():
+                    await LogWorker.drain_all()
+                    await LogWorker.drain()
+                    LogWorker.wait_all()
+            """,
+        },
+    )
+    assert codes(lint(tmp_path, "app/routes.py")) == [("routes.py", 7, "AL110")]

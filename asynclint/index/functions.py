@@ -18,6 +18,7 @@ from asynclint.analysis.values import Annotated, Attr, Item, Name, Ref
 from asynclint.index.assigned import Assigned, add_value, state_attribute
 from asynclint.index.ast_refs import AstRefs, dotted, may_not_wait_call, unpacked_pairs
 from asynclint.index.load_once import guarded_after, load_once_guard
+from asynclint.index.loop_guard import loopless_after, loopless_branch
 
 _GENERATOR_TYPES = frozenset(
     {"typing.Iterator", "typing.Generator", "typing.AsyncIterator", "typing.AsyncGenerator",
@@ -48,6 +49,9 @@ class CallSite:
     iterated: bool = False
     # The first argument of a call whose I/O depends on it (`inspect(engine)`), else None.
     argument: Ref | None = None
+    # In the branch of a running-loop guard taken without a loop (`index/loop_guard.py`):
+    # async code never reaches it.
+    loopless: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,7 @@ class _Body(ast.NodeVisitor):
         self.yields = False
         self.globals: set[str] = set()  # names declared `global` so far
         self.once = 0  # > 0 inside a load-once guard
+        self.loopless = 0  # > 0 in a branch that runs only without an event loop
         self.iterated: set[int] = set()  # ids of the calls iterated where they are written
 
     @property
@@ -122,6 +127,12 @@ class _Body(ast.NodeVisitor):
         None: return _CACHE`) the rest of the list runs once per process."""
         for index, statement in enumerate(statements):
             self.visit(statement)
+            if isinstance(statement, ast.If) and loopless_after(statement, self.refs.qualified):
+                self.loopless += 1
+                for later in statements[index + 1:]:
+                    self.visit(later)
+                self.loopless -= 1
+                return
             if self.guards and isinstance(statement, ast.If):
                 rest = statements[index + 1:]
                 if guarded_after(statement, rest, self.globals, self.refs.receiver):
@@ -205,10 +216,15 @@ class _Body(ast.NodeVisitor):
     def visit_If(self, node: ast.If) -> None:
         self.visit(node.test)
         once = 1 if self.guards and load_once_guard(node, self.globals, self.refs.receiver) else 0
+        branch = loopless_branch(node.test, self.refs.qualified)
         self.once += once
+        self.loopless += branch == "body"
         self.block(node.body)
+        self.loopless -= branch == "body"
         self.once -= once
+        self.loopless += branch == "orelse"
         self.block(node.orelse)
+        self.loopless -= branch == "orelse"
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
@@ -278,7 +294,8 @@ class _Body(ast.NodeVisitor):
             if isinstance(node, ast.With) and value is not None:
                 self.calls.append(
                     CallSite(Attr(value, "__enter__"), item.context_expr.lineno,
-                             _text(item.context_expr), is_with=True, once=self.once > 0)
+                             _text(item.context_expr), is_with=True, once=self.once > 0,
+                             loopless=self.loopless > 0)
                 )
             if item.optional_vars is not None:
                 self.bind(item.optional_vars, value)
@@ -306,7 +323,7 @@ class _Body(ast.NodeVisitor):
         iterated = id(node) in self.iterated
         if func is not None:
             self.calls.append(
-                CallSite(func, node.lineno, _text(node.func), once=self.once > 0,
+                CallSite(func, node.lineno, _text(node.func), once=self.once > 0, loopless=self.loopless > 0,
                          may_not_wait=may_not_wait_call(node), iterated=iterated,
                          argument=self.refs.io_argument(node, func))
             )

@@ -300,7 +300,7 @@ class Project(AttributeFacts):
         infos = [
             (site, classify(site.func, self, self.extra_calls, site.is_with, site.may_not_wait, site.argument))
             for site in facts.calls
-            if not site.once
+            if not site.once and not site.loopless
         ]
         # A generator function's call runs its body only where the call is iterated.
         callees = [
