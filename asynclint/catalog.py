@@ -471,12 +471,16 @@ WITH_BLOCKS: dict[str, Blocking] = {
 # Methods that wait only for room in a bounded queue: on one built without a maxsize
 # (`queue.Queue()`, `Queue(0)`, `Queue(maxsize=0)`) they return at once.
 BOUNDED_WAITS = frozenset({"queue.Queue.put", "multiprocessing.Queue.put"})
-# Methods that wait only when their `block`/`blocking` flag is true, the default
-# (`analysis/arguments.py` reads the flag): `q.put(item, block=False)` does not wait.
+# Methods that wait only when their `block`/`blocking` flag is true, the default, or whose
+# timeout is not the constant 0 (`analysis/arguments.py` reads them): `q.put(item, block=False)`
+# and `thread.join(timeout=0)` do not wait.
 FLAGGED_WAITS = frozenset(
     {"queue.Queue.get", "queue.Queue.put", "queue.SimpleQueue.get", "multiprocessing.Queue.get",
      "multiprocessing.Queue.put"}
     | {f"threading.{lock}.acquire" for lock in ("Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition")}
+    | {"threading.Thread.join", "threading.Event.wait", "threading.Condition.wait",
+       "threading.Barrier.wait", "concurrent.futures.Future.result",
+       "concurrent.futures.Future.exception"}
 )
 
 # User-configured blocking calls (`extra-blocking-calls`) default to this code.

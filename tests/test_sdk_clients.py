@@ -82,6 +82,12 @@ def test_a_call_reached_through_the_sdk_clients_chain_is_reported_by_that_chain(
         "from kafka import KafkaProducer\nasync def f():\n    return KafkaProducer().send('t', b'x')\n",
         "from elasticsearch import AsyncElasticsearch, helpers\nasync def f(es: AsyncElasticsearch, docs):\n"
         "    await helpers.async_bulk(es, docs)\n",
+        "from slack import WebClient\nasync def f(token):\n"
+        "    return await WebClient(token=token, run_async=True).auth_test()\n",
+        "from threading import Thread\nclass Stream:\n    def __init__(self):\n"
+        "        self._thread: Thread | None = None\n    def begin(self):\n"
+        "        self._thread = Thread(target=print)\n    async def restart(self):\n"
+        "        self._thread.join(timeout=0)\n",
         "import redis.asyncio as redis\nimport httpx\nasync def f(url):\n"
         "    await redis.Redis().get('k')\n    async with httpx.AsyncClient() as client:\n"
         "        return await client.get(url)\n",
@@ -89,7 +95,8 @@ def test_a_call_reached_through_the_sdk_clients_chain_is_reported_by_that_chain(
     ids=["client-setting", "webhook-verification", "stream-manager-not-entered", "twilio-setting",
          "twilio-lazy-stream", "supabase-public-url", "boto3-presigned", "boto3-batch-writer",
          "gcs-local-blob", "stripe-async-variant", "celery-result-id", "kafka-send-only",
-         "elasticsearch-async-helpers", "async-clients"],
+         "elasticsearch-async-helpers", "legacy-slack-run-async", "thread-join-zero-timeout",
+         "async-clients"],
 )
 def test_calls_that_do_no_io_or_use_an_async_client_stay_silent(body):
     assert findings(body) == []

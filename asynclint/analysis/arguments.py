@@ -23,6 +23,15 @@ WAIT_FLAGS: dict[str, tuple[str, int]] = {
     "get": ("block", 0),
     "acquire": ("blocking", 0),
 }
+# Methods that return at once when this argument is the constant 0: `thread.join(timeout=0)`,
+# `event.wait(0)`, `future.result(timeout=0)` (it raises TimeoutError if the result is not ready).
+ZERO_TIMEOUTS: dict[str, tuple[str, int]] = {
+    "join": ("timeout", 0),
+    "wait": ("timeout", 0),
+    "result": ("timeout", 0),
+    "exception": ("timeout", 0),
+}
+WAIT_METHODS = frozenset(WAIT_FLAGS) | frozenset(ZERO_TIMEOUTS)
 
 
 @dataclass(frozen=True)
@@ -54,7 +63,11 @@ def unbounded_queue(arguments: Arguments) -> bool:
 def may_not_wait(method: str, arguments: Arguments) -> bool:
     """`put(item, block=False)`, `get(False)`, `acquire(blocking=flag)`: the call's wait flag
     is not known to be true, so it may return at once (only a flag left out, or a true
-    constant, waits)."""
+    constant, waits). `join(timeout=0)`: a zero timeout does not wait."""
+    timeout = ZERO_TIMEOUTS.get(method)
+    if timeout is not None:
+        value = arguments.get(*timeout)
+        return type(value) in (int, float) and value == 0
     flag = WAIT_FLAGS.get(method)
     if flag is None:
         return False

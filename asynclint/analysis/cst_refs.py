@@ -11,7 +11,7 @@ import libcst as cst
 from asynclint.analysis import orm
 from asynclint.analysis.arguments import (
     UNKNOWN,
-    WAIT_FLAGS,
+    WAIT_METHODS,
     Arguments,
     may_not_wait,
     sized_queue,
@@ -241,7 +241,7 @@ _NAMED_CONSTANTS = {"True": True, "False": False, "None": None}
 
 
 def _constant(node: cst.BaseExpression) -> object:
-    if isinstance(node, (cst.Integer, cst.SimpleString)):
+    if isinstance(node, (cst.Integer, cst.Float, cst.SimpleString)):  # as ast.Constant reads them
         return node.evaluated_value
     if isinstance(node, cst.Name) and node.value in _NAMED_CONSTANTS:
         return _NAMED_CONSTANTS[node.value]
@@ -280,7 +280,7 @@ def unpacked_pairs(
 def may_not_wait_call(node: cst.Call) -> bool:
     """`q.put(item, block=False)`, `lock.acquire(blocking=flag)`: see analysis/arguments.py."""
     method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
-    return method is not None and method in WAIT_FLAGS and may_not_wait(method, arguments(node))
+    return method is not None and method in WAIT_METHODS and may_not_wait(method, arguments(node))
 
 
 def _or_operands(node: cst.BooleanOperation) -> list[cst.BaseExpression]:

@@ -4,7 +4,8 @@ Kind names are the clients' public class names; an SDK's API resources (`client.
 `es.indices`, `client.messages`) share one kind per SDK, reached through the attributes listed
 here and carrying the chain for messages (`Kind.path`). Which of their methods block, under which
 code, is `catalog.py`. The async clients (`AsyncOpenAI`, `AsyncElasticsearch`, `AsyncWebClient`,
-`acreate_client`) are deliberately absent: an object of unknown kind is never reported.
+`acreate_client`) are deliberately absent: an object of unknown kind is never reported. So is
+the legacy `slack.WebClient`, which `run_async=True` makes a client returning coroutines.
 """
 
 from __future__ import annotations
@@ -91,7 +92,6 @@ CANONICAL: dict[str, str] = {
     "google.cloud.storage.blob.Blob": GCS_BLOB,
     "slack_sdk.web.WebClient": SLACK,
     "slack_sdk.web.client.WebClient": SLACK,
-    "slack.WebClient": SLACK,
     "slack_sdk.webhook.client.WebhookClient": SLACK_WEBHOOK,
     "twilio.rest.client.Client": TWILIO,
     "sendgrid.sendgrid.SendGridAPIClient": SENDGRID,

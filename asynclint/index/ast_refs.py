@@ -7,7 +7,7 @@ import ast
 from asynclint.analysis import orm
 from asynclint.analysis.arguments import (
     UNKNOWN,
-    WAIT_FLAGS,
+    WAIT_METHODS,
     Arguments,
     may_not_wait,
     sized_queue,
@@ -250,7 +250,7 @@ def unpacked_pairs(target: ast.expr, value: ast.expr) -> list[tuple[ast.expr, as
 def may_not_wait_call(node: ast.Call) -> bool:
     """`q.put(item, block=False)`, `lock.acquire(blocking=flag)`: see analysis/arguments.py."""
     method = node.func.attr if isinstance(node.func, ast.Attribute) else None
-    return method is not None and method in WAIT_FLAGS and may_not_wait(method, arguments(node))
+    return method is not None and method in WAIT_METHODS and may_not_wait(method, arguments(node))
 
 
 def _is_none(node: ast.expr) -> bool:

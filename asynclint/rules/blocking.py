@@ -515,7 +515,8 @@ class BlockingSyncPrimitive(Rule):
     constant, or not a constant, or a queue known only from an annotation, counts as bounded.
     A call whose `block` (or `blocking`, for `acquire`) flag is not known to be true —
     `put(item, block=False)`, `get(False)`, `acquire(blocking=flag)` — does not wait; nor do
-    `put_nowait` and `get_nowait`.
+    `put_nowait` and `get_nowait`, nor a zero timeout: `thread.join(timeout=0)`, `event.wait(0)`,
+    `future.result(timeout=0)`.
 
     ## Why is this bad?
     The thread that would release the lock, fill the queue or finish the future may itself be
@@ -561,6 +562,9 @@ class BlockingSyncPrimitive(Rule):
         "import queue, threading\nq = queue.Queue(10)\nlock = threading.Lock()\n"
         "async def f(x, wait):\n    q.put(x, block=False)\n    q.put(x, False)\n"
         "    q.get(False)\n    q.get(block=wait)\n    return lock.acquire(blocking=False)\n",
+        # A zero timeout returns at once.
+        "import threading\nasync def f(worker: threading.Thread, done: threading.Event, future):\n"
+        "    worker.join(timeout=0)\n    return done.wait(0)\n",
         # sending a task (or a Kafka record) does not wait for it
         "from celery import shared_task\nfrom kafka import KafkaProducer\nproducer = KafkaProducer()\n"
         "@shared_task\ndef resize(image_id):\n    return image_id\n"
