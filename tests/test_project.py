@@ -960,3 +960,27 @@ def test_a_helper_branch_taken_only_without_a_running_loop_is_no_fact_for_async_
         },
     )
     assert codes(lint(tmp_path, "app/routes.py")) == [("routes.py", 7, "AL110")]
+
+
+def test_request_state_and_base_classes_follow_a_module_whose_text_changed(tmp_path):
+    from asynclint.analysis.kinds import REQUEST, Kind
+    from asynclint.analysis.values import Attr, Known, SelfAttr, evaluate
+
+    write_project(tmp_path, {"app/database.py": DATABASE})
+    project = Project(module_map(find_root(tmp_path), sorted(tmp_path.rglob("*.py"))))
+    state_db = Attr(Attr(Known(Kind(REQUEST)), "state"), "db")
+    session = SelfAttr("app.repo.Repo", "session")
+    versions = [
+        "from app.database import SessionLocal\nclass Base:\n    def __init__(self):\n"
+        "        self.session = SessionLocal()\nclass Repo(Base):\n    pass\n"
+        "async def mw(request, call_next):\n    request.state.db = SessionLocal()\n",
+        "from app.database import AsyncSessionLocal\nclass Base:\n    def __init__(self):\n"
+        "        self.session = AsyncSessionLocal()\nclass Repo(Base):\n    pass\n"
+        "async def mw(request, call_next):\n    request.state.db = AsyncSessionLocal()\n",
+    ]
+    found = []
+    for text in versions:  # an editor's buffer, checked twice
+        project.load(textwrap.dedent(text), str(tmp_path / "app" / "repo.py"), "app.repo")
+        found.append((evaluate(state_db, project).name, evaluate(session, project).name))
+    assert found == [("sqlalchemy.orm.Session", "sqlalchemy.orm.Session"),
+                     ("sqlalchemy.ext.asyncio.AsyncSession", "sqlalchemy.ext.asyncio.AsyncSession")]

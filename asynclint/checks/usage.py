@@ -10,7 +10,7 @@ import libcst as cst
 
 from asynclint.analysis.cst_refs import dotted
 from asynclint.analysis.usage import Uses, combine, decided, target_key
-from asynclint.analysis.values import Ref
+from asynclint.analysis.values import OneOf, Ref, evaluate
 
 _SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
 
@@ -39,14 +39,17 @@ def cst_uses(function: cst.FunctionDef) -> Uses:
 
 
 class Usage:
-    """Mixin of UnitChecker: relies on its frames."""
+    """Mixin of UnitChecker: relies on its frames and project."""
 
     def _decided(self, target: cst.BaseExpression, value: Ref | None) -> Ref | None:
         """The value bound to `target`, an `x or y` told how this function uses the name."""
         frame = self.frames[-1] if self.frames else None
         function = frame.function if frame is not None else None
-        if function is None:
+        if function is None or not isinstance(value, OneOf):
             return value
+        known = [evaluate(option, self.project) is not None for option in value.options]
+        if all(known) or not any(known):
+            return value  # the use decides nothing here: spare the scan (libcst walks are dear)
 
         def uses() -> Uses:
             if frame.uses is None:

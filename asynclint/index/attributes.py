@@ -18,10 +18,18 @@ _MAX_CLASSES = 16  # a class and its project bases, for inherited attributes and
 
 
 class AttributeFacts:
-    """Mixin of Project: relies on its `follow`, `summary`, `modules`, `_summaries` and `_state`."""
+    """Mixin of Project: relies on its `follow`, `summary`, `modules`, `_summaries`, `_state`
+    and `_class_chains`."""
 
-    def _classes(self, class_name: str) -> Iterator[tuple[ModuleSummary, str]]:
-        """A project class and its project bases (depth first, left to right, each once)."""
+    def _classes(self, class_name: str) -> tuple[tuple[ModuleSummary, str], ...]:
+        """A project class and its project bases (depth first, left to right, each once);
+        memoised until a summary changes (`Project.load`)."""
+        chain = self._class_chains.get(class_name)
+        if chain is None:
+            chain = self._class_chains[class_name] = tuple(self._walk_classes(class_name))
+        return chain
+
+    def _walk_classes(self, class_name: str) -> Iterator[tuple[ModuleSummary, str]]:
         seen: set[str] = set()
         stack = [class_name]
         while stack and len(seen) < _MAX_CLASSES:

@@ -62,6 +62,7 @@ class Project(AttributeFacts):
         self._chains: dict[str, tuple[Link, ...] | None] = {}
         self._paths: dict[str, str] = {}
         self._state: dict[str, list[Ref | None]] | None = None  # request.state, project-wide
+        self._class_chains: dict[str, tuple[tuple[ModuleSummary, str], ...]] = {}  # a class and its bases
 
     # -- summaries ------------------------------------------------------------------------------
     def load(
@@ -86,8 +87,11 @@ class Project(AttributeFacts):
             summary = summarise(tree, source.split_lines(text), module, package)
             if self.cache is not None:
                 self.cache.put(key, summary)
-        if self._digests.get(module) != key:
-            self._state = None
+        if module in self._digests and self._digests[module] != key:
+            self._state = None  # what a changed module says about attributes and classes
+            self._class_chains.clear()
+        elif module not in self._digests and summary.state_attrs:
+            self._state = None  # a module read after request.state was collected
         self._summaries[module] = summary
         self._digests[module] = key
         self._paths[module] = path
