@@ -448,7 +448,7 @@ ANY_METHOD: dict[str, tuple[Blocking, frozenset[str]]] = {
     sdks.BOTO_RESOURCE: (BOTO, frozenset({"batch_writer", "get_available_subresources"})),
     sdks.SLACK: (SLACK_SDK, frozenset()),
     sdks.ELASTICSEARCH: (ELASTICSEARCH_SDK, frozenset({"options", "close"})),
-    sdks.ELASTICSEARCH_NAMESPACE: (ELASTICSEARCH_SDK, frozenset()),
+    sdks.ELASTICSEARCH_NAMESPACE: (ELASTICSEARCH_SDK, frozenset({"close"})),  # `es.transport.close()`
     # urllib3's pools: every public method sends a request or manages connections, except
     # the lookups that return a pool.
     **{

@@ -65,6 +65,14 @@ class TransitiveBlockingCall(Rule):
     cachetools `@cached(TTLCache(...))` is reported: a TTL cache misses again after every
     expiry, so it keeps blocking. A blocking call written in the async function itself is
     reported by its own rule (AL101–AL109) even under a load-once guard.
+
+    ## Running-loop guards
+    A helper that serves sync and async callers (`if get_running_loop() is not None: return
+    asyncio.wait(...)` then `return concurrent.futures.wait(...)`) takes the first branch when an
+    async function calls it: the calls of the branch taken only without a running loop (`is
+    None`, `not get_running_loop()`, the `else`, or the statements after an early `return`) are
+    not reported. A method inherited from a project base class, in any module, is followed like
+    the class's own.
     """
 
     code = "AL110"
@@ -147,6 +155,12 @@ class TransitiveBlockingCall(Rule):
         "        if self._data is not None:\n            return self._data\n"
         "        with open('s.json') as fh:\n            self._data = json.load(fh)\n"
         "        return self._data\n    async def get(self, key):\n        return self.load()[key]\n",
+        # The branch a dual sync/async helper takes only without a running loop.
+        "import asyncio, concurrent.futures\nclass Workers:\n    futures = []\n"
+        "    def drain(self):\n        if asyncio._get_running_loop() is not None:\n"
+        "            return asyncio.wait([asyncio.wrap_future(f) for f in self.futures])\n"
+        "        return concurrent.futures.wait(self.futures)\n"
+        "class LogWorkers(Workers):\n    async def flush(self):\n        await self.drain()\n",
     )
     INVALID = (
         "import time\ndef slow():\n    time.sleep(1)\nasync def f():\n    slow()  # expect: AL110\n",
@@ -159,6 +173,11 @@ class TransitiveBlockingCall(Rule):
         "async def f():\n    walk(3)  # expect: AL110\n",
         "import time\nclass Repo:\n    def load(self):\n        time.sleep(1)\n"
         "async def f():\n    repo = Repo()\n    repo.load()  # expect: AL110\n",
+        # a method inherited from a base class; a loop guard whose other branch blocks
+        "import asyncio, time\nclass Base:\n    def load(self):\n"
+        "        if asyncio._get_running_loop() is None:\n            return None\n"
+        "        time.sleep(1)\n"
+        "class Repo(Base):\n    async def refresh(self):\n        self.load()  # expect: AL110\n",
         # Iterating a blocking sync generator where it is called runs its body on the loop,
         # in async code or in a sync helper; so does `with` on a @contextmanager generator.
         "def rows(path):\n    with open(path) as fh:\n        yield from fh\n"
