@@ -25,6 +25,7 @@ from asynclint.checks.coroutine_use import CoroutineUse
 from asynclint.checks.frames import Frame, Report, args_text, source, where
 from asynclint.checks.iteration import Iteration
 from asynclint.checks.orm_state import OrmState
+from asynclint.checks.serialised import Serialisation
 from asynclint.index.project import Project
 from asynclint.index.summary import ModuleSummary, Unit
 
@@ -36,7 +37,7 @@ _THREADPOOL_FIXES = frozenset(
 )
 
 
-class UnitChecker(CoroutineUse, OrmState, Iteration):
+class UnitChecker(CoroutineUse, OrmState, Serialisation, Iteration):
     def __init__(
         self,
         summary: ModuleSummary,
@@ -310,6 +311,7 @@ class UnitChecker(CoroutineUse, OrmState, Iteration):
             chain = self.project.blocking_chain(info.project) if id(node) in self._iterated or not generator else None
             if chain:
                 self._report_transitive(node, info, func_text, chain, generator)
+        self._check_serialisation(node, func_ref, info)
         self._track_session(node, info)
 
     def _receiver_blocks(self, node: cst.Call) -> bool:
