@@ -26,7 +26,8 @@ class ModelFacts:
     # relationship name -> loader strategy (`lazy=`); None is SQLAlchemy's default, "select"
     relationships: dict[str, str | None]
     # columns whose value the database computes in an UPDATE (`onupdate=func.now()`,
-    # `server_onupdate=`): a flush that updates the row expires them
+    # `server_onupdate=`): a flush that updates the row expires them. Empty when the class's
+    # `__mapper_args__` sets `eager_defaults=True` (the UPDATE returns them) or is not known.
     server_columns: frozenset[str]
     # the column attributes declared in the class body (`x: Mapped[int]`, `x = Column(...)`,
     # sqlmodel's `x: int` on a table): what a commit expires and a refresh loads. Inherited
@@ -119,6 +120,7 @@ def model_facts(node: ast.ClassDef) -> ModelFacts | None:
     columns: set[str] = set()
     is_table = any(keyword.arg == "table" for keyword in node.keywords)  # sqlmodel
     is_model = is_table
+    eager = False  # the UPDATE returns what the database computes: nothing is left expired
     for stmt in node.body:
         bare = _annotated_only(stmt)
         if bare is not None:
@@ -134,6 +136,8 @@ def model_facts(node: ast.ClassDef) -> ModelFacts | None:
         name, value = assigned
         if name == "__tablename__":
             is_model = True
+        elif name == "__mapper_args__":
+            eager = _eager_defaults(value) is not False
         if not isinstance(value, ast.Call):
             continue
         short = _short(value.func)
@@ -147,7 +151,26 @@ def model_facts(node: ast.ClassDef) -> ModelFacts | None:
                 server_columns.add(name)
     if not is_model:
         return None
+    if eager or any(_declares_mapper_args(stmt) for stmt in node.body):
+        server_columns = set()
     return ModelFacts(relationships, frozenset(server_columns), frozenset(columns - set(relationships)))
+
+
+def _eager_defaults(value: ast.expr) -> bool | None:
+    """`__mapper_args__ = {"eager_defaults": True}`: True; a literal dict without it (or with
+    False): False; anything else (a name, `**base`, a non-literal value) is not known: None."""
+    if not isinstance(value, ast.Dict) or any(key is None for key in value.keys):
+        return None
+    for key, item in zip(value.keys, value.values):
+        if _constant(key) == "eager_defaults":
+            flag = _constant(item)
+            return flag if isinstance(flag, bool) else None
+    return False
+
+
+def _declares_mapper_args(stmt: ast.stmt) -> bool:
+    """`__mapper_args__` computed by a method (`@declared_attr`): its settings are not known."""
+    return isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == "__mapper_args__"
 
 
 def _subscripted(annotation: ast.expr) -> ast.expr:

@@ -12,8 +12,8 @@ or a project schema): a base that is an unknown name or an expression makes it u
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from asynclint.index.ast_refs import AstRefs, dotted
 

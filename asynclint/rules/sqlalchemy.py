@@ -521,6 +521,15 @@ class ExpiredAttributeAccess(Rule):
         "@app.patch('/p/{pid}')\nasync def touch(pid: int) -> Out:\n    async with Keep() as s:\n"
         "        p = await s.get(Parent, pid)\n        p.hits += 1\n        await s.flush()\n"
         "        return p\n",
+        # The suggested fix for it: `eager_defaults=True` has the UPDATE return the column.
+        _ASYNC_SETUP + _MODELS + _SCHEMAS + "Keep = async_sessionmaker(engine, expire_on_commit=False)\n"
+        "class Eager(Base):\n    __tablename__ = 'eager'\n    __mapper_args__ = {'eager_defaults': True}\n"
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+        "    hits: Mapped[int] = mapped_column(default=0)\n"
+        "    updated: Mapped[str] = mapped_column(server_default=func.now(), onupdate=func.now())\n"
+        "@app.patch('/e/{eid}')\nasync def touch(eid: int) -> Stamped:\n    async with Keep() as s:\n"
+        "        e = await s.get(Eager, eid)\n        e.hits += 1\n        await s.flush()\n"
+        "        return e\n",
         # A `def` endpoint with a sync Session: the reload is plain sync I/O in the threadpool.
         _SYNC_SETUP + _MODELS + _SCHEMAS + "@app.post('/p', response_model=Out)\n"
         "def create(db: Session = Depends(get_db)):\n"
