@@ -50,6 +50,24 @@ class Serialisation:
                 return
         if info.project is not None:
             self._check_helper(node, info.project)
+        self._note_passed_on(node, info)
+
+    def _note_passed_on(self, node: cst.Call, info: CallInfo) -> None:
+        """`await reload(s, obj)`: an awaited call given the instance may refresh it (unknown
+        from here on), unless it is a project function known only to read that parameter.
+        The session's own methods are modelled where they are tracked (`refresh`, ...)."""
+        if self._roles.get(id(node)) != "await" or (
+            info.receiver is not None and info.receiver.name == orm.ASYNC_SESSION
+        ):
+            return
+        expiry = self.frames[-1].expiry
+        facts = self.project.function(info.project) if info.project is not None else None
+        bound = _bound(node.args, facts.params) if facts is not None else []
+        read_only = {id(arg) for param, arg in bound if param in facts.param_reads} if facts else set()
+        for arg in node.args:
+            value = arg.value
+            if isinstance(value, cst.Name) and value.value in expiry.sessions and id(value) not in read_only:
+                expiry.forget(value.value)
 
     def _check_validation(self, node: cst.Call, qualified: str, method: str) -> None:
         if not node.args or node.args[0].keyword is not None or node.args[0].star:

@@ -406,6 +406,10 @@ class ExpiredAttributeAccess(Rule):
     `jsonable_encoder(obj)` is not reported: it reads the instance's `__dict__`, from which
     expired attributes are missing, and silently leaves them out (`{}` after a commit).
 
+    An awaited call given the instance (`await reload(session, obj)`; the session's own
+    methods aside) may refresh it: after it the instance is not known to be expired, unless the
+    callee is a project function known only to read that parameter.
+
     ## Why is this bad?
     An expired attribute is reloaded on access: sync I/O, which under asyncio raises
     `sqlalchemy.exc.MissingGreenlet`. Read by pydantic, it comes wrapped in a
@@ -548,8 +552,11 @@ class ExpiredAttributeAccess(Rule):
         "    def unwrap(cls, data):\n        return data\n"
         "def describe(p, verbose: bool):\n    if verbose:\n        return p.id\n    return ''\n"
         "async def reloaded(s, p):\n    await s.refresh(p)\n    return p.id\n"
-        "async def f():\n" + _COMMITTED + "        describe(p, False)\n        await reloaded(s, p)\n"
-        "        return Ext.model_validate(p), Raw.model_validate(p)\n",
+        "async def f():\n" + _COMMITTED + "        describe(p, False)\n"
+        "        return Ext.model_validate(p), Raw.model_validate(p)\n"
+        # An awaited call given the instance may reload it: not known to be expired after it.
+        "async def g():\n" + _COMMITTED + "        await reloaded(s, p)\n"
+        "        return p.id, Out.model_validate(p)\n",
     )
     INVALID = (
         _ASYNC_SETUP + _MODELS + "async def f(x: Parent):\n    async with Factory() as s:\n"
