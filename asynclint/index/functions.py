@@ -321,12 +321,10 @@ def analyse_function(
     scopes: ScopeStack,
     package: str | None,
     class_name: str | None,
-    text: str | None = None,
 ) -> tuple[FunctionFacts, dict[str, Ref | None]]:
     """Facts of one function, and the `self.x = ...` assignments of a method.
 
-    `scopes` holds the module bindings (a scope is pushed and popped); `text` is the function's
-    source, when known (a cheap test before looking for parameter reads)."""
+    `scopes` holds the module bindings (a scope is pushed and popped)."""
     refs = AstRefs(scopes)
     # Decorators are evaluated in the enclosing scope, before the function's own.
     memoised = any(refs.qualified(_decorated_by(d)) in MEMOISERS for d in node.decorator_list)
@@ -348,7 +346,7 @@ def analyse_function(
         body = _Body(refs, package)
         body.block(node.body)
         returns = body.returned[0] if body.returned else _declared_return(node.returns, refs)
-        reads = parameter_reads(node, text) if class_name is None and "." not in qualname else {}
+        reads = parameter_reads(node) if class_name is None and "." not in qualname else {}
         facts = FunctionFacts(
             qualname=qualname,
             line=node.lineno,

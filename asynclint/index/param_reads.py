@@ -12,23 +12,17 @@ read: it is left out. `param is None` is not such a use.
 from __future__ import annotations
 
 import ast
-import re
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _SCOPES = (*_FUNCTIONS, ast.ClassDef, ast.Lambda)
 _LEAVES = (ast.expr_context, ast.Constant, ast.operator, ast.cmpop, ast.boolop, ast.unaryop)
 
 
-def parameter_reads(
-    node: ast.FunctionDef | ast.AsyncFunctionDef, text: str | None = None
-) -> dict[str, tuple[str, ...]]:
-    """Parameter name -> the attributes read from it on every call, in order of reading.
-    `text`, the function's source, lets a function that never writes `param.` skip the walk."""
+def parameter_reads(node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, tuple[str, ...]]:
+    """Parameter name -> the attributes read from it on every call, in order of reading."""
     arguments = node.args
     names = {arg.arg for arg in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}
     if not names:
-        return {}
-    if text is not None and not re.search(r"\b(?:%s)\s*\." % "|".join(map(re.escape, names)), text):
         return {}
     reads = _Reads(names)
     reads.statements(node.body)

@@ -72,7 +72,6 @@ class ModuleSummary:
 class _Summariser:
     def __init__(self, lines: list[str], module: str, package: str | None) -> None:
         self.summary = ModuleSummary(module=module, package=package)
-        self.lines = lines
         self.scopes = ScopeStack(self.summary.bindings)
         self.refs = AstRefs(self.scopes)
         self.async_lines = [
@@ -210,7 +209,6 @@ class _Summariser:
                 self.scopes,
                 summary.package,
                 summary.qualified(class_name) if class_name else None,
-                "\n".join(self.lines[node.lineno - 1:node.end_lineno]) if class_name is None else None,
             )
             summary.functions[qualname] = facts
             if qualname in summary.routes:
