@@ -26,6 +26,7 @@ from asynclint.checks.coroutine_use import CoroutineUse
 from asynclint.checks.frames import Frame, Report, args_text, source, where
 from asynclint.checks.iteration import Iteration
 from asynclint.checks.orm_state import OrmState
+from asynclint.checks.serialised import Serialisation
 from asynclint.index.project import Project
 from asynclint.index.summary import ModuleSummary, Unit
 
@@ -37,7 +38,7 @@ _THREADPOOL_FIXES = frozenset(
 )
 
 
-class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Iteration):
+class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Serialisation, Iteration):
     def __init__(
         self,
         summary: ModuleSummary,
@@ -321,6 +322,7 @@ class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Iteration):
             chain = self.project.blocking_chain(info.project) if id(node) in self._iterated or not generator else None
             if chain:
                 self._report_transitive(node, info, func_text, chain, generator)
+        self._check_serialisation(node, func_ref, info)
         self._track_session(node, info)
 
     def _report_transitive(

@@ -8,7 +8,7 @@ summary depends on this file only.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from asynclint.analysis.decorators import MEMOISERS
 from asynclint.analysis.generators import iterated_arguments
@@ -16,6 +16,7 @@ from asynclint.analysis.names import LOCAL, Binding, ScopeStack, import_target
 from asynclint.analysis.values import Annotated, Attr, Item, Name, Ref
 from asynclint.index.ast_refs import AstRefs, dotted, may_not_wait_call, unpacked_pairs
 from asynclint.index.load_once import guarded_after, load_once_guard
+from asynclint.index.param_reads import parameter_reads
 
 _GENERATOR_TYPES = frozenset(
     {"typing.Iterator", "typing.Generator", "typing.AsyncIterator", "typing.AsyncGenerator",
@@ -60,6 +61,11 @@ class FunctionFacts:
     yields: bool = False  # its own body has a `yield` (not one in a nested def or lambda)
     # Declared to return AsyncIterator/AsyncGenerator/AsyncIterable (typing or collections.abc).
     returns_async_iterator: bool = False
+    # A module-level function's parameters read as `param.attr` on every call: name ->
+    # attributes (index/param_reads.py), and its positional parameters in order (kept only
+    # when some are read), so a call's arguments can be matched to them.
+    param_reads: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    params: tuple[str, ...] = ()
 
 
 def _text(node: ast.expr) -> str:
@@ -350,6 +356,7 @@ def analyse_function(
         body = _Body(refs, package)
         body.block(node.body)
         returns = body.returned[0] if body.returned else _declared_return(node.returns, refs)
+        reads = parameter_reads(node) if class_name is None and "." not in qualname else {}
         facts = FunctionFacts(
             qualname=qualname,
             line=node.lineno,
@@ -360,6 +367,8 @@ def analyse_function(
             memoised=memoised,
             yields=body.yields,
             returns_async_iterator=_declares_async_iterator(node.returns, refs),
+            param_reads=reads,
+            params=tuple(arg.arg for arg in positional) if reads else (),
         )
         return facts, body.self_attrs
     finally:

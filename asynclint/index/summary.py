@@ -25,6 +25,7 @@ from asynclint.analysis.values import Ref
 from asynclint.index.ast_refs import AstRefs, unpacked_pairs
 from asynclint.index.functions import FunctionFacts, analyse_function
 from asynclint.index.models import ModelFacts, model_facts
+from asynclint.index.schemas import ResponseModel, SchemaFacts, response_model, schema_facts
 
 _ASYNC_DEF = re.compile(r"\basync\s+def\b")
 _FRAMEWORKS = ("fastapi", "starlette")
@@ -51,10 +52,15 @@ class ModuleSummary:
     classes: set[str] = field(default_factory=set)
     self_attrs: dict[str, Ref] = field(default_factory=dict)  # "Class.attr" -> value
     models: dict[str, ModelFacts] = field(default_factory=dict)
+    # classes with bases that may be pydantic models (resolved when a rule asks)
+    schemas: dict[str, SchemaFacts] = field(default_factory=dict)
     # function qualname -> "GET /items", "Depends(get_db)", "lifespan handler", ...
     endpoints: dict[str, str] = field(default_factory=dict)
     # function qualnames that are request handlers (FastAPI would run a `def` in the threadpool)
     routes: set[str] = field(default_factory=set)
+    # route qualname -> what FastAPI validates its return value against (`response_model=`,
+    # else the return annotation), when that names a class
+    response_models: dict[str, ResponseModel] = field(default_factory=dict)
     # qualified names this module passes to Depends()/Security()
     dependencies: set[str] = field(default_factory=set)
     uses_framework: bool = False
@@ -184,6 +190,10 @@ class _Summariser:
         facts = model_facts(node)
         if facts is not None:
             self.summary.models[qualname] = facts
+        else:
+            schema = schema_facts(node, self.refs)
+            if schema is not None:
+                self.summary.schemas[qualname] = schema
         if endpoints.is_middleware_class(node):
             self.summary.endpoints[f"{qualname}.dispatch"] = f"middleware {qualname}"
         for stmt in node.body:
@@ -205,6 +215,10 @@ class _Summariser:
                 summary.qualified(class_name) if class_name else None,
             )
             summary.functions[qualname] = facts
+            if qualname in summary.routes:
+                model = response_model(endpoints.response_annotation(node), self.refs)
+                if model is not None:
+                    summary.response_models[qualname] = model
             for name, value in assigned.items():
                 key = f"{class_name}.{name}"
                 # assigned different things in different methods: unknown
