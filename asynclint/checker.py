@@ -26,6 +26,7 @@ from asynclint.checks.coroutine_use import CoroutineUse
 from asynclint.checks.frames import Frame, Report, args_text, source, where
 from asynclint.checks.iteration import Iteration
 from asynclint.checks.orm_state import OrmState
+from asynclint.checks.serialised import Serialisation
 from asynclint.checks.usage import Usage
 from asynclint.index.project import Project
 from asynclint.index.summary import ModuleSummary, Unit
@@ -38,7 +39,7 @@ _THREADPOOL_FIXES = frozenset(
 )
 
 
-class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Iteration, Usage):
+class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Serialisation, Iteration, Usage):
     def __init__(
         self,
         summary: ModuleSummary,
@@ -324,6 +325,7 @@ class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Iteration, Usage):
             chain = self.project.blocking_chain(info.project) if id(node) in self._iterated or not generator else None
             if chain:
                 self._report_transitive(node, info, func_text, chain, generator)
+        self._check_serialisation(node, func_ref, info)
         self._track_session(node, info)
 
     def _report_transitive(

@@ -44,6 +44,9 @@ class Expiry:
     # Attributes loaded or set explicitly (`refresh(obj, ["children"])`, `obj.children = [...]`):
     # reading the relationship does not lazy-load it. "*": names not known.
     loaded: dict[str, set[str]] = field(default_factory=dict)
+    # Names of lists of instances (`s.add_all(items)`, `(await s.scalars(q)).all()`): expired
+    # with their session, read only by what serialises every element (`return items`).
+    collections: set[str] = field(default_factory=set)
 
     def enter_block(self) -> None:
         self.depth += 1
@@ -54,12 +57,17 @@ class Expiry:
         self.stale = {k: v for k, v in self.stale.items() if v[2] < depth}
         self.depth -= 1
 
-    def associate(self, name: str, session: str, model: ModelFacts | None, loaded: bool = False) -> None:
-        """`session.add(obj)`, or `obj = await session.get(...)` (`loaded`: it has a row)."""
+    def associate(
+        self, name: str, session: str, model: ModelFacts | None, loaded: bool = False, many: bool = False
+    ) -> None:
+        """`session.add(obj)`, or `obj = await session.get(...)` (`loaded`: it has a row);
+        `many`: a list of instances."""
         self.sessions[name] = session
         self.models[name] = model
         if loaded:
             self.persistent.add(name)
+        if many:
+            self.collections.add(name)
 
     def modified(self, name: str, attribute: str) -> None:
         """`obj.attribute = ...` (or `+=`): the value is in memory, and the next flush writes it."""
@@ -121,7 +129,7 @@ class Expiry:
         for table in (self.sessions, self.models, self.expired, self.stale, self.assigned,
                       self.restored, self.loaded):
             table.pop(name, None)
-        for names in (self.persistent, self.changed, self.reloaded):
+        for names in (self.persistent, self.changed, self.reloaded, self.collections):
             names.discard(name)
 
     def is_loaded(self, name: str, relationship: str) -> bool:
@@ -131,12 +139,21 @@ class Expiry:
 
     def expired_by(self, name: str, attribute: str) -> str | None:
         """The event that expired `name.attribute`, if reading it now would reload it."""
+        found = self.why_expired(name, attribute)
+        return found[0] if found else None
+
+    def why_expired(self, name: str, attribute: str, collection: bool = False) -> tuple[str, bool] | None:
+        """(event, by an UPDATE) when reading `name.attribute` now would reload it: expired by
+        a commit, or (True) a column the database computed in the UPDATE of a flush.
+        `collection`: `name` is a list, `attribute` read from each of its instances."""
+        if (name in self.collections) != collection:
+            return None
         if name in self.expired and attribute not in self.restored.get(name, ()):
             model = self.models.get(name)
             # Columns loaded again: only a relationship known to be one is still expired.
             if name not in self.reloaded or (model is not None and attribute in model.relationships):
-                return self.expired[name][0]
+                return self.expired[name][0], False
         stale = self.stale.get(name)
         if stale is not None and attribute in stale[0]:
-            return stale[1]
+            return stale[1], True
         return None

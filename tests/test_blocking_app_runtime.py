@@ -30,6 +30,8 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import ResponseValidationError
 from loop_probe import (
     OVERLAP_LIMIT,
     OVERLAP_LIMIT_CPU_BOUND,
@@ -38,6 +40,7 @@ from loop_probe import (
     assert_serialises_and_starves_loop,
     probe,
 )
+from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import ForeignKey, func, select
 from sqlalchemy.exc import MissingGreenlet, StatementError
 from sqlalchemy.ext.asyncio import (
@@ -337,6 +340,31 @@ async def test_al205_read_after_expiring_commit_raises_missing_greenlet(
     gc.collect()
 
 
+@driver_leftover_expected
+async def test_al205_returning_an_expired_instance_fails_response_validation(
+    twin: httpx.AsyncClient,
+) -> None:
+    """`POST /items/expiring` returns the item its commit expired: FastAPI validates it against
+    `response_model=ItemResponse` by reading `item.id`, `item.name` and `item.price`, and each
+    read is a reload (MissingGreenlet), reported by pydantic inside a ResponseValidationError."""
+    with pytest.raises(ResponseValidationError) as caught:
+        await twin.post("/items/expiring", json={"name": "kept", "price": 1.0})
+    errors = caught.value.errors()
+    assert [error["loc"] for error in errors] == [
+        ("response", "id"), ("response", "name"), ("response", "price")
+    ]
+    assert all(error["type"] == "get_attribute_error" for error in errors)
+    assert all("MissingGreenlet" in error["msg"] for error in errors), errors
+    # The commit ran before the failing read: the client gets an error, the row is stored.
+    assert [item["name"] for item in (await twin.get("/items")).json()] == ["kept"]
+    # Near miss: refreshed (awaited) before FastAPI reads it.
+    response = await twin.post("/items/expiring/refreshed", json={"name": "fresh", "price": 2.0})
+    assert (response.status_code, response.json()) == (
+        201, {"id": 2, "name": "fresh", "price": 2.0}
+    )
+    gc.collect()
+
+
 async def test_al301_unawaited_notification_is_never_sent(
     twin: httpx.AsyncClient, outbox: list[tuple[str, int]]
 ) -> None:
@@ -409,7 +437,7 @@ async def _tasks_done(coroutine: str) -> None:
 
 
 # method, path (`{order}` is an order's id), status a client gets: the three silent misuses
-# answer as if all went well; the six others fail with a bare 500.
+# answer as if all went well; the seven others fail with a bare 500.
 AS_SERVED = [
     ("POST", "/items/import", 201),  # AL202: the rows are not stored
     ("GET", "/items/names", 500),  # AL202: AttributeError
@@ -417,10 +445,17 @@ AS_SERVED = [
     ("GET", "/orders/{order}", 500),  # AL204: MissingGreenlet
     ("POST", "/orders/{order}/cancel", 500),  # AL205: MissingGreenlet, after the commit
     ("POST", "/orders/{order}/reopen", 500),  # AL205: the same, through a project helper
+    ("POST", "/items/expiring", 500),  # AL205: the response model reads the expired item
     ("POST", "/orders/{order}/ship", 200),  # AL301: the notification is never sent
     ("POST", "/orders/{order}/receipt", 202),  # AL302: works, while the task survives
     ("GET", "/orders/{order}/events", 500),  # AL303: TypeError
 ]
+
+
+BODIES = {
+    "/items/import": [{"name": "b", "price": 2.0}],
+    "/items/expiring": {"name": "c", "price": 3.0},
+}
 
 
 @driver_leftover_expected
@@ -437,14 +472,15 @@ async def test_what_a_client_sees(
     seen = []
     for method, path, _ in AS_SERVED:
         url = path.format(order=order_id)
-        body = [{"name": "b", "price": 2.0}] if path == "/items/import" else None
+        body = BODIES.get(path)
         response = await twin_as_served.request(method, url, json=body)
         seen.append((method, path, response.status_code))
         if response.status_code == 500:
             assert response.text == "Internal Server Error"
     assert seen == AS_SERVED
-    # Behind the 2xx answers: no imported row, no warehouse message; the receipt is sent.
-    assert [item["name"] for item in (await twin.get("/items")).json()] == ["a"]
+    # Behind the 2xx answers: no imported row, no warehouse message; the receipt is sent. And
+    # behind the 500 of /items/expiring, a stored row.
+    assert [item["name"] for item in (await twin.get("/items")).json()] == ["a", "c"]
     await _tasks_done("send_receipt")
     assert outbox == [("receipt", order_id)]
     gc.collect()
@@ -614,6 +650,51 @@ class Child(PremiseBase):
     parent: Mapped[Parent] = relationship(back_populates="children")
 
 
+class Revision(PremiseBase):
+    __tablename__ = "revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str]
+    # Computed by the database in every UPDATE: the flush expires it instead of fetching it.
+    edited: Mapped[str] = mapped_column(server_default=func.now(), onupdate=func.now())
+
+
+class EagerRevision(PremiseBase):
+    """`Revision` whose UPDATE returns what the database computes (RETURNING)."""
+
+    __tablename__ = "eager_revisions"
+    __mapper_args__ = {"eager_defaults": True}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str]
+    edited: Mapped[str] = mapped_column(server_default=func.now(), onupdate=func.now())
+
+
+class ParentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+
+
+class RevisionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    title: str
+    edited: str
+
+
+@contextmanager
+def validation_fails_with_missing_greenlet() -> Iterator[None]:
+    """pydantic reads each field with getattr; a MissingGreenlet there becomes a ValidationError
+    ("Error extracting attribute: StatementError: (sqlalchemy.exc.MissingGreenlet) ...")."""
+    with pytest.raises(ValidationError) as caught:
+        yield
+    errors = caught.value.errors()
+    assert errors and all(error["type"] == "get_attribute_error" for error in errors)
+    assert all("MissingGreenlet" in error["msg"] for error in errors), errors
+
+
 @pytest.fixture
 async def premise_engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
     engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'premise.db'}")
@@ -713,3 +794,43 @@ async def test_premise_al204_lazy_relationship_raises_missing_greenlet(
     async with factory() as session:
         parent = await session.scalar(select(Parent))
         assert len(await parent.awaitable_attrs.children) == 2
+
+
+@driver_leftover_expected
+async def test_premise_al205_serialising_an_expired_instance_raises_missing_greenlet(
+    premise_engine: AsyncEngine,
+) -> None:
+    async with async_sessionmaker(premise_engine)() as session:  # expire_on_commit=True
+        parent = Parent(name="expired")
+        session.add(parent)
+        await session.commit()
+        # Not a finding: jsonable_encoder reads `__dict__`, where the expired attributes are
+        # missing. No I/O and no error; nothing of the instance either.
+        assert jsonable_encoder(parent) == {}
+        with validation_fails_with_missing_greenlet():
+            ParentOut.model_validate(parent)  # noqa: AL205 - the misuse under test
+        await session.refresh(parent)  # control: explicit, awaited reload
+        assert ParentOut.model_validate(parent).name == "expired"
+
+
+@driver_leftover_expected
+async def test_premise_al205_a_column_the_update_leaves_to_the_database_is_expired(
+    premise_engine: AsyncEngine,
+) -> None:
+    factory = async_sessionmaker(premise_engine, expire_on_commit=False)
+    async with factory() as session:
+        revision = Revision(title="draft")
+        eager = EagerRevision(title="draft")
+        session.add_all([revision, eager])
+        await session.commit()
+        # The INSERT fetched what the database filled in (RETURNING): readable.
+        assert RevisionOut.model_validate(revision).title == "draft"
+        revision.title = "final"
+        eager.title = "final"
+        await session.flush()  # an UPDATE: `edited` is computed by the database, not fetched
+        with validation_fails_with_missing_greenlet():
+            RevisionOut.model_validate(revision)  # noqa: AL205 - the misuse under test
+        # Controls: the UPDATE returns it with eager_defaults=True; a refresh reloads it.
+        assert RevisionOut.model_validate(eager).title == "final"
+        await session.refresh(revision)
+        assert RevisionOut.model_validate(revision).title == "final"

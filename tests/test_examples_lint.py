@@ -24,6 +24,7 @@ The apps are linted with the defaults (`Config(root=REPO)`, the CLI with `--no-c
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -174,6 +175,24 @@ def test_rule_premise_demonstrations_are_exactly_what_the_rules_report() -> None
 def test_reference_app_has_no_findings() -> None:
     found, messages = _lint(REFERENCE)
     assert not found, "\n".join(f"{k[0]}:{k[1]}: {messages[k]}" for k in sorted(found))
+
+
+def test_reference_app_is_clean_because_its_factory_does_not_expire_on_commit(tmp_path: Path) -> None:
+    """`POST /items` and `PATCH /items/{id}` validate the item right after the commit; without
+    `expire_on_commit=False` on the factory (behind `_make_factory` and the dependency) both
+    would read expired attributes, and asynclint says so."""
+    copy = tmp_path / "examples" / "reference_app"
+    shutil.copytree(REFERENCE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "examples" / "__init__.py").write_text("")
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'copy'\n")
+    factory = copy / "database.py"
+    text = factory.read_text(encoding="utf-8")
+    assert text.count("expire_on_commit=False") == 1
+    factory.write_text(text.replace(", expire_on_commit=False", ""), encoding="utf-8")
+    result = lint_paths([str(copy)], Config(root=tmp_path), jobs=1)
+    lines = (REFERENCE / "main.py").read_text(encoding="utf-8").splitlines()
+    found = sorted((Path(f.path).name, lines[f.line - 1].strip(), f.code) for f in result.findings)
+    assert found == [("main.py", "return ItemResponse.model_validate(item)", "AL205")] * 2
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -10,6 +10,7 @@ Run with ``python -m pytest tests/test_reference_app_runtime.py -q`` (add ``-s``
 see the probe figures).
 """
 
+import gc
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from loop_probe import (
     assert_overlaps_and_keeps_loop_free,
     probe,
 )
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from examples.reference_app import database
 from examples.reference_app.main import app
@@ -84,6 +87,21 @@ async def test_crud_round_trip(client: httpx.AsyncClient) -> None:
     assert response.content == b""
 
     assert (await client.get("/items")).json() == []
+
+
+@pytest.mark.filterwarnings("ignore:coroutine 'Connection.cursor' was never awaited:RuntimeWarning")
+async def test_create_reads_the_committed_item_because_the_factory_does_not_expire_it(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`POST /items` validates the item right after `await session.commit()`: correct because
+    the factory has `expire_on_commit=False`. With SQLAlchemy's default the same endpoint reads
+    expired attributes, a reload on the event loop (MissingGreenlet, inside a ValidationError)."""
+    assert database.async_session_factory.kw["expire_on_commit"] is False
+    assert (await create(client, "kept", 1.0))["name"] == "kept"
+    monkeypatch.setattr(database, "async_session_factory", async_sessionmaker(database.engine))
+    with pytest.raises(ValidationError, match="MissingGreenlet"):
+        await client.post("/items", json={"name": "expired", "price": 1.0})
+    gc.collect()  # the failed load's leftover driver coroutine, under this test's filter
 
 
 async def test_uses_fresh_temp_database(

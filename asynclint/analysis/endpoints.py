@@ -83,6 +83,21 @@ def decorator_label(node: ast.FunctionDef | ast.AsyncFunctionDef, uses_framework
     return None
 
 
+def response_annotation(node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.expr | None:
+    """What FastAPI validates a route's return value against: the route decorator's
+    `response_model=`, else the return annotation; None for `response_model=None` (no
+    validation) and for a function no route decorator registers."""
+    for decorator in node.decorator_list:
+        if (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
+                and decorator.func.attr in ROUTE_METHODS
+                and _route_label(decorator, decorator.func.attr) is not None):
+            value = _keyword(decorator, "response_model")
+            if value is None:
+                return node.returns
+            return None if isinstance(value, ast.Constant) and value.value is None else value
+    return None
+
+
 def is_middleware_class(node: ast.ClassDef) -> bool:
     for base in node.bases:
         name = base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", None)

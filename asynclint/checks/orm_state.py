@@ -10,7 +10,7 @@ import libcst as cst
 from asynclint.analysis import orm
 from asynclint.analysis.calls import CallInfo
 from asynclint.analysis.values import Ref, evaluate
-from asynclint.expiry import ANY
+from asynclint.expiry import ANY, Expiry
 from asynclint.index.models import ModelFacts
 
 # SQLAlchemy's `AsyncAttrs` accessor: `await obj.awaitable_attrs.children` loads in a greenlet.
@@ -22,13 +22,15 @@ class OrmState:
 
     def _note_loaded_instance(self, name: str, expression: cst.BaseExpression, value: Ref) -> None:
         """`item = await session.get(Item, 1)`, or `item = await load(session, 1)` through a
-        project helper: item belongs to `session` (for AL205)."""
+        project helper: item belongs to `session` (for AL205). So do the instances of
+        `items = (await session.scalars(q)).all()`."""
         kind = evaluate(value, self.project)
-        if kind is None or kind.name != orm.ORM_INSTANCE or kind.many or kind.model is None:
+        if kind is None or kind.name != orm.ORM_INSTANCE or kind.model is None:
             return
         session = self._owning_session(expression)
         if session is not None:
-            self.frames[-1].expiry.associate(name, session, self.project.model(kind.model), loaded=True)
+            model = self.project.model(kind.model)
+            self.frames[-1].expiry.associate(name, session, model, loaded=True, many=kind.many)
 
     def _note_constructed(self, name: str, expression: cst.BaseExpression) -> None:
         """`item = Item(updated=now)`: the keyword arguments are set in Python, so the database
@@ -88,11 +90,11 @@ class OrmState:
         attribute = node.attr.value
         if attribute == AWAITABLE_ATTRS:
             return  # the async accessor: reading it loads nothing
-        event = frame.expiry.expired_by(receiver.value, attribute)
-        if event is not None:
-            self._report(node, "AL205", {"name": receiver.value, "attr": attribute, "event": event},
-                         f"add `await session.refresh({receiver.value})` after {event}, or set "
-                         "`expire_on_commit=False` on the session factory")
+        expired = frame.expiry.why_expired(receiver.value, attribute)
+        if expired is not None:
+            self._report(node, "AL205", {"name": receiver.value, "attr": attribute, "event": expired[0],
+                                         "via": ""},
+                         expiry_fix(frame.expiry, receiver.value, *expired))
             return
         kind = self.evaluate(receiver)
         if kind is None or kind.name != orm.ORM_INSTANCE or kind.many or kind.model is None:
@@ -106,12 +108,8 @@ class OrmState:
         if frame.expiry.is_loaded(receiver.value, attribute):
             return  # `await session.refresh(obj, ["children"])` loaded it
         model = kind.model.rpartition(".")[2]
-        self._report(
-            node, "AL204", {"name": receiver.value, "attr": attribute, "model": model},
-            f"load it in the query with `.options(selectinload({model}.{attribute}))`, use "
-            f"`await {receiver.value}.awaitable_attrs.{attribute}`, or declare the relationship "
-            "with `lazy=\"selectin\"`",
-        )
+        self._report(node, "AL204", {"name": receiver.value, "attr": attribute, "model": model, "via": ""},
+                     lazy_load_fix(receiver.value, model, attribute))
 
     def _note_modified(self, target: cst.BaseExpression) -> None:
         if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and self.frame:
@@ -128,9 +126,11 @@ class OrmState:
         expiry = self.frames[-1].expiry
         method = info.method
         if method in ("add", "add_all", "merge") and node.args:
-            names = _names(node.args[0].value)
-            for name in names:
-                expiry.associate(name, session.value, self._model_facts(name))
+            added = node.args[0].value
+            # `add_all(items)`: a list of instances; `add_all([a, b])`: the instances a and b
+            many = method == "add_all" and isinstance(added, cst.Name)
+            for name in _names(added):
+                expiry.associate(name, session.value, None if many else self._model_facts(name), many=many)
         elif method in ("commit", "flush"):
             expires = method == "commit" and receiver.expires_on_commit is True
             expiry.flushed(session.value, f"`{session.value}.{method}()`", expires)
@@ -143,6 +143,21 @@ class OrmState:
         binding = self.scopes.lookup(name)
         kind = evaluate(binding.value, self.project) if binding and binding.value else None
         return self.project.model(kind.model or kind.name) if kind is not None else None
+
+
+def expiry_fix(expiry: Expiry, name: str, event: str, by_update: bool) -> str:
+    """AL205's suggestion: reload explicitly, or keep the values the event would expire."""
+    refresh = f"add `await {expiry.sessions.get(name, 'session')}.refresh({name})` after {event}"
+    if by_update:
+        return (f"{refresh}, or have the UPDATE return the columns the database computes: "
+                "`__mapper_args__ = {\"eager_defaults\": True}` on the model")
+    return f"{refresh}, or set `expire_on_commit=False` on the session factory"
+
+
+def lazy_load_fix(name: str, model: str, attribute: str) -> str:
+    return (f"load it in the query with `.options(selectinload({model}.{attribute}))`, use "
+            f"`await {name}.awaitable_attrs.{attribute}`, or declare the relationship "
+            "with `lazy=\"selectin\"`")
 
 
 def _names(node: cst.BaseExpression) -> list[str]:

@@ -8,7 +8,7 @@ summary depends on this file only.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from asynclint.analysis.decorators import MEMOISERS
 from asynclint.analysis.generators import iterated_arguments
@@ -19,6 +19,7 @@ from asynclint.index.assigned import Assigned, add_value, state_attribute
 from asynclint.index.ast_refs import AstRefs, dotted, may_not_wait_call, unpacked_pairs
 from asynclint.index.load_once import guarded_after, load_once_guard
 from asynclint.index.loop_guard import loopless_after, loopless_branch
+from asynclint.index.param_reads import parameter_reads
 
 _GENERATOR_TYPES = frozenset(
     {"typing.Iterator", "typing.Generator", "typing.AsyncIterator", "typing.AsyncGenerator",
@@ -68,6 +69,11 @@ class FunctionFacts:
     yields: bool = False  # its own body has a `yield` (not one in a nested def or lambda)
     # Declared to return AsyncIterator/AsyncGenerator/AsyncIterable (typing or collections.abc).
     returns_async_iterator: bool = False
+    # A module-level function's parameters read as `param.attr` on every call: name ->
+    # attributes (index/param_reads.py), and its positional parameters in order (kept only
+    # when some are read), so a call's arguments can be matched to them.
+    param_reads: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    params: tuple[str, ...] = ()
 
 
 def _text(node: ast.expr) -> str:
@@ -388,6 +394,7 @@ def analyse_function(
         body = _Body(refs, package, node.body)
         body.block(node.body)
         returns = body.returned[0] if body.returned else _declared_return(node.returns, refs)
+        reads = parameter_reads(node) if class_name is None and "." not in qualname else {}
         facts = FunctionFacts(
             qualname=qualname,
             line=node.lineno,
@@ -398,6 +405,8 @@ def analyse_function(
             memoised=memoised,
             yields=body.yields,
             returns_async_iterator=_declares_async_iterator(node.returns, refs),
+            param_reads=reads,
+            params=tuple(arg.arg for arg in positional) if reads else (),
         )
         return facts, Assigned(body.self_attrs, body.state_attrs)
     finally:

@@ -30,6 +30,7 @@ from asynclint.index.functions import CallSite, FunctionFacts
 from asynclint.index.models import ModelFacts
 from asynclint.index.modules import package_of
 from asynclint.index.parsing import NewerGrammarError, parse_module
+from asynclint.index.schemas import Schema, SchemaFacts, resolve
 from asynclint.index.summary import ModuleSummary, summarise
 
 _MAX_REEXPORTS = 8
@@ -63,6 +64,7 @@ class Project(AttributeFacts):
         self._paths: dict[str, str] = {}
         self._state: dict[str, list[Ref | None]] | None = None  # request.state, project-wide
         self._class_chains: dict[str, tuple[tuple[ModuleSummary, str], ...]] = {}  # a class and its bases
+        self._schemas: dict[str, Schema | None] = {}
 
     # -- summaries ------------------------------------------------------------------------------
     def load(
@@ -240,6 +242,23 @@ class Project(AttributeFacts):
     def model(self, qualified: str) -> ModelFacts | None:
         found = self.follow(qualified)
         return found[0].models.get(found[1]) if found else None
+
+    def schema(self, qualified: str) -> Schema | None:
+        """The pydantic model `qualified`, its bases resolved across modules (None: not known
+        to be one)."""
+        if qualified not in self._schemas:
+            self._schemas[qualified] = resolve(qualified, self._schema_facts)
+        return self._schemas[qualified]
+
+    def _schema_facts(self, qualified: str) -> SchemaFacts | None:
+        found = self.follow(qualified)
+        return found[0].schemas.get(found[1]) if found else None
+
+    def location(self, qualified: str) -> str | None:
+        """`path:line` of a project function, for messages."""
+        found = self.follow(qualified)
+        facts = found[0].functions.get(found[1]) if found else None
+        return f"{_shown(self.path_of(found[0].module))}:{facts.line}" if found and facts else None
 
     # -- blocking facts -------------------------------------------------------------------------
     def blocking_chain(self, qualified: str) -> tuple[Link, ...] | None:

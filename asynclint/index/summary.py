@@ -26,6 +26,7 @@ from asynclint.index.assigned import add_value, one_value, state_attribute
 from asynclint.index.ast_refs import AstRefs, unpacked_pairs
 from asynclint.index.functions import FunctionFacts, analyse_function
 from asynclint.index.models import ModelFacts, model_facts
+from asynclint.index.schemas import ResponseModel, SchemaFacts, response_model, schema_facts
 
 _ASYNC_DEF = re.compile(r"\basync\s+def\b")
 _FRAMEWORKS = ("fastapi", "starlette")
@@ -57,10 +58,15 @@ class ModuleSummary:
     # "x" -> the values this module assigns to `<request>.state.x` (None: unknown)
     state_attrs: dict[str, tuple[Ref | None, ...]] = field(default_factory=dict)
     models: dict[str, ModelFacts] = field(default_factory=dict)
+    # classes with bases that may be pydantic models (resolved when a rule asks)
+    schemas: dict[str, SchemaFacts] = field(default_factory=dict)
     # function qualname -> "GET /items", "Depends(get_db)", "lifespan handler", ...
     endpoints: dict[str, str] = field(default_factory=dict)
     # function qualnames that are request handlers (FastAPI would run a `def` in the threadpool)
     routes: set[str] = field(default_factory=set)
+    # route qualname -> what FastAPI validates its return value against (`response_model=`,
+    # else the return annotation), when that names a class
+    response_models: dict[str, ResponseModel] = field(default_factory=dict)
     # qualified names this module passes to Depends()/Security()
     dependencies: set[str] = field(default_factory=set)
     uses_framework: bool = False
@@ -197,6 +203,10 @@ class _Summariser:
         facts = model_facts(node)
         if facts is not None:
             self.summary.models[qualname] = facts
+        else:
+            schema = schema_facts(node, self.refs)
+            if schema is not None:
+                self.summary.schemas[qualname] = schema
         if endpoints.is_middleware_class(node):
             self.summary.endpoints[f"{qualname}.dispatch"] = f"middleware {qualname}"
         bases = [self.refs.qualified(b.value if isinstance(b, ast.Subscript) else b) for b in node.bases]
@@ -225,6 +235,10 @@ class _Summariser:
                 summary.qualified(class_name) if class_name else None,
             )
             summary.functions[qualname] = facts
+            if qualname in summary.routes:
+                model = response_model(endpoints.response_annotation(node), self.refs)
+                if model is not None:
+                    summary.response_models[qualname] = model
             for name, values in assigned.self_attrs.items():
                 for value in values:
                     add_value(self.attrs.setdefault(f"{class_name}.{name}", []), value)

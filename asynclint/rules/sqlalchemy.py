@@ -58,6 +58,19 @@ _SQLMODEL = (
     "    id: Optional[int] = Field(default=None, primary_key=True)\n"
     "    team_id: Optional[int] = Field(default=None, foreign_key='team.id')\n"
 )
+# Pydantic response schemas over `Parent` (fields `id`, `updated`, `children`), and a route table.
+_SCHEMAS = (
+    "from fastapi import FastAPI\n"
+    "from fastapi.encoders import jsonable_encoder\n"
+    "from pydantic import BaseModel, ConfigDict, model_validator\n"
+    "app = FastAPI()\n"
+    "class Out(BaseModel):\n    model_config = ConfigDict(from_attributes=True)\n    id: int\n"
+    "class Stamped(Out):\n    updated: str\n"
+    "class Family(Out):\n    children: list[dict]\n"
+    "class Plain(BaseModel):\n    id: int\n"
+)
+_ADDED = "    async with Factory() as s:\n        p = Parent()\n        s.add(p)\n"
+_COMMITTED = _ADDED + "        await s.commit()\n"
 # Project helpers handing out sessions of a factory (`{factory}`): returned, yielded to FastAPI,
 # or yielded by an async context manager.
 _WRAPPERS = (
@@ -296,9 +309,17 @@ class ImplicitLazyLoad(Rule):
     lazy relationships lazy. So is a relationship awaited through the async accessor,
     `await obj.awaitable_attrs.children`; the instance's other relationships stay lazy.
 
+    Serialisation reads relationships too: a pydantic schema field named like a lazy
+    relationship of the instance's model, read by `Schema.model_validate(obj)` (with
+    `from_attributes`), `Schema.from_orm(obj)`, a FastAPI route returning `obj` (or a list of
+    instances, for `list[Schema]`) with that schema as its `response_model` or return
+    annotation, or a project function that reads `param.children` on every call. The schema
+    and the model may live in other modules (details under AL205).
+
     ## Why is this bad?
     A lazy load is sync I/O. Under asyncio SQLAlchemy refuses it and raises
-    `sqlalchemy.exc.MissingGreenlet: greenlet_spawn has not been called`.
+    `sqlalchemy.exc.MissingGreenlet: greenlet_spawn has not been called` (wrapped by pydantic
+    in a `ValidationError`, by FastAPI in a `ResponseValidationError`: a 500).
 
     ## Example
     ```python
@@ -312,13 +333,14 @@ class ImplicitLazyLoad(Rule):
     return [child.id for child in parent.children]
     ```
     or `await parent.awaitable_attrs.children` (after which `parent.children` is in memory),
-    or `lazy="selectin"` on the relationship.
+    or `lazy="selectin"` on the relationship. For a route returning the instance, the same
+    `options=[selectinload(Parent.children)]` in the query that loads it.
     """
 
     code = "AL204"
     name = "implicit-lazy-load"
     summary = "relationship lazily loaded from an AsyncSession instance (MissingGreenlet)"
-    message = "`{name}.{attr}` lazy-loads the {model}.{attr} relationship in {where} (MissingGreenlet)"
+    message = "`{name}.{attr}`{via} lazy-loads the {model}.{attr} relationship in {where} (MissingGreenlet)"
     VALID = (
         _ASYNC_SETUP + _MODELS + "async def f(s: AsyncSession):\n"
         "    p = (await s.scalars(select(Parent).options(selectinload(Parent.children)))).first()\n"
@@ -342,6 +364,18 @@ class ImplicitLazyLoad(Rule):
         _ASYNC_SETUP + _MODELS + "async def f(s: AsyncSession):\n"
         "    p = await s.get(Parent, 1)\n    await p.awaitable_attrs.children\n"
         "    return [child.id for child in p.children]\n",
+        # Serialised: loaded with the query, by a refresh that names it, or built in Python;
+        # a helper that reads it only on some calls.
+        _ASYNC_SETUP + _MODELS + _SCHEMAS + "@app.get('/p', response_model=list[Family])\n"
+        "async def f(s: AsyncSession):\n"
+        "    p = (await s.scalars(select(Parent).options(selectinload(Parent.children)))).first()\n"
+        "    r = await s.get(Parent, 2)\n    await s.refresh(r, ['children'])\n    built = Parent()\n"
+        "    Family.model_validate(p), Family.model_validate(r), Family.model_validate(built)\n"
+        "    ps = (await s.scalars(select(Parent).options(selectinload(Parent.children)))).all()\n"
+        "    return ps\n",
+        _ASYNC_SETUP + _MODELS + "def kids(p, all: bool):\n    if all:\n        return p.children\n"
+        "    return []\n"
+        "async def f(s: AsyncSession):\n    p = await s.get(Parent, 1)\n    return kids(p, False)\n",
     )
     INVALID = (
         _ASYNC_SETUP + _MODELS + "async def f(s: AsyncSession):\n"
@@ -361,6 +395,16 @@ class ImplicitLazyLoad(Rule):
         "    c = await s.get(Child, 1)\n    p = await s.get(Parent, 1)\n"
         "    await c.awaitable_attrs.parent\n    await p.awaitable_attrs.tags\n"
         "    return c.parent, p.children  # expect: AL204\n",
+        # Serialised: a schema field named like the lazy relationship (`Family.children`),
+        # read by model_validate, by a route's response model, by a project helper.
+        _ASYNC_SETUP + _MODELS + _SCHEMAS + "async def f(s: AsyncSession):\n"
+        "    p = await s.get(Parent, 1)\n    return Family.model_validate(p)  # expect: AL204\n"
+        "@app.get('/p', response_model=list[Family])\n"
+        "async def g(s: AsyncSession):\n"
+        "    ps = (await s.scalars(select(Parent))).all()\n    return ps  # expect: AL204\n",
+        _ASYNC_SETUP + _MODELS + "def kids(p):\n    return [child.id for child in p.children]\n"
+        "async def f(s: AsyncSession):\n    p = await s.get(Parent, 1)\n"
+        "    return kids(p)  # expect: AL204\n",
     )
 
 
@@ -394,15 +438,50 @@ class ExpiredAttributeAccess(Rule):
     it (the relationships other than `x` stay expired); after an UPDATE, awaiting one of the
     columns it expired loads them all.
 
+    Serialisation reads attributes too, and is reported the same way, naming the first field
+    read that is a column or relationship of the instance's model (the pydantic schema and the
+    ORM model may each live in another module; a literal `Field(alias=...)` is the name read):
+    - `Schema.model_validate(obj)` when the schema's config has `from_attributes=True` (or the
+      call passes it), `Schema.from_orm(obj)` with `from_attributes` or pydantic v1's
+      `orm_mode`. A schema without that config is not reported: it cannot validate an ORM
+      instance at all (a ValidationError or PydanticUserError before any attribute is read).
+    - `return obj` from a FastAPI route whose `response_model=` (or, without one, return
+      annotation) is a pydantic model, `Optional` or not, whatever its config: FastAPI
+      validates the return value with `from_attributes=True` (a `pydantic.v1` model only with
+      `orm_mode`). `return objs` for `list[Schema]`, when `objs` is a list the session loaded
+      (`(await s.scalars(q)).all()`) that a commit has expired. `response_model=None` reads
+      nothing.
+    - `obj` passed to a project function, in any module, that reads `param.attr` on every call
+      (not only in a branch, and not after passing the parameter on or calling a method on it);
+      an `async def` only where the call is awaited.
+
+    `jsonable_encoder(obj)` is not reported: it reads the instance's `__dict__`, from which
+    expired attributes are missing, and silently leaves them out (`{}` after a commit).
+
+    An awaited call given the instance (`await reload(session, obj)`; the session's own
+    methods aside) may refresh it: after it the instance is not known to be expired, unless the
+    callee is a project function known only to read that parameter.
+
     ## Why is this bad?
     An expired attribute is reloaded on access: sync I/O, which under asyncio raises
-    `sqlalchemy.exc.MissingGreenlet`.
+    `sqlalchemy.exc.MissingGreenlet`. Read by pydantic, it comes wrapped in a
+    `ValidationError` ("Error extracting attribute: StatementError:
+    (sqlalchemy.exc.MissingGreenlet) ..."); read by FastAPI's response validation, in a
+    `ResponseValidationError`: the client gets a 500 for a request whose commit went through.
 
     ## Example
     ```python
     session.add(item)
     await session.commit()
     return {"id": item.id, "name": item.name}
+    ```
+    ```python
+    @app.post("/items", response_model=ItemOut)
+    async def create_item(payload: ItemIn, session: SessionDep):
+        item = Item(name=payload.name)
+        session.add(item)
+        await session.commit()
+        return item  # FastAPI reads item.id and item.name: expired
     ```
 
     ## Use instead
@@ -412,13 +491,15 @@ class ExpiredAttributeAccess(Rule):
     await session.refresh(item)
     return {"id": item.id, "name": item.name}
     ```
-    or create the factory with `async_sessionmaker(engine, expire_on_commit=False)`.
+    or create the factory with `async_sessionmaker(engine, expire_on_commit=False)`. For a
+    column the database computes in an UPDATE, refresh the instance after the flush, or have
+    the UPDATE return it: `__mapper_args__ = {"eager_defaults": True}` on the model.
     """
 
     code = "AL205"
     name = "expired-attribute-access"
     summary = "attribute read after `commit()` expired it, without `refresh()` (MissingGreenlet)"
-    message = "`{name}.{attr}` is read after {event} expired it in {where} (MissingGreenlet)"
+    message = "`{name}.{attr}` is read{via} after {event} expired it in {where} (MissingGreenlet)"
     VALID = (
         _ASYNC_SETUP + _MODELS + "async def f(x: Parent):\n    async with Factory() as s:\n"
         "        s.add(x)\n        await s.commit()\n        await s.refresh(x)\n        return x.id\n",
@@ -482,6 +563,52 @@ class ExpiredAttributeAccess(Rule):
         "        s.add(x)\n        await s.commit()\n        await x.awaitable_attrs.hits\n"
         "        children = await x.awaitable_attrs.children\n"
         "        return x.id, x.updated, x.children, children\n",
+        # Serialised after a refresh; never committed; through a session whose factory (behind
+        # a dependency) keeps its instances loaded.
+        _ASYNC_SETUP + _MODELS + _SCHEMAS + "async def f():\n" + _COMMITTED
+        + "        await s.refresh(p)\n        return Out.model_validate(p), Stamped.from_orm(p)\n"
+        "async def g():\n" + _ADDED + "        return Out.model_validate(p)\n",
+        _ASYNC_SETUP + _MODELS + _SCHEMAS + "Keep = async_sessionmaker(engine, expire_on_commit=False)\n"
+        + _WRAPPERS.format(factory="Keep") + "@app.post('/p', response_model=Out)\n"
+        "async def create(s: AsyncSession = Depends(get_session)):\n"
+        "    p = Parent()\n    s.add(p)\n    await s.commit()\n    return p\n",
+        # The UPDATE expired `updated`, which `Out` does not read.
+        _ASYNC_SETUP + _MODELS + _SCHEMAS + "Keep = async_sessionmaker(engine, expire_on_commit=False)\n"
+        "@app.patch('/p/{pid}')\nasync def touch(pid: int) -> Out:\n    async with Keep() as s:\n"
+        "        p = await s.get(Parent, pid)\n        p.hits += 1\n        await s.flush()\n"
+        "        return p\n",
+        # The suggested fix for it: `eager_defaults=True` has the UPDATE return the column.
+        _ASYNC_SETUP + _MODELS + _SCHEMAS + "Keep = async_sessionmaker(engine, expire_on_commit=False)\n"
+        "class Eager(Base):\n    __tablename__ = 'eager'\n    __mapper_args__ = {'eager_defaults': True}\n"
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+        "    hits: Mapped[int] = mapped_column(default=0)\n"
+        "    updated: Mapped[str] = mapped_column(server_default=func.now(), onupdate=func.now())\n"
+        "@app.patch('/e/{eid}')\nasync def touch(eid: int) -> Stamped:\n    async with Keep() as s:\n"
+        "        e = await s.get(Eager, eid)\n        e.hits += 1\n        await s.flush()\n"
+        "        return e\n",
+        # A `def` endpoint with a sync Session: the reload is plain sync I/O in the threadpool.
+        _SYNC_SETUP + _MODELS + _SCHEMAS + "@app.post('/p', response_model=Out)\n"
+        "def create(db: Session = Depends(get_db)):\n"
+        "    p = Parent()\n    db.add(p)\n    db.commit()\n    Out.model_validate(p)\n    return p\n",
+        # Nothing read: no from_attributes (an error before any read), the flag off,
+        # jsonable_encoder (skips what is expired), response_model=None.
+        _ASYNC_SETUP + _MODELS + _SCHEMAS + "@app.post('/p', response_model=None)\nasync def f():\n"
+        + _COMMITTED + "        Plain.model_validate(p), Plain.from_orm(p)\n"
+        "        Out.model_validate(p, from_attributes=False)\n        jsonable_encoder(p)\n"
+        "        return p\n",
+        # Reads that are not known: a helper reading on some calls only, or refreshing first;
+        # a schema whose base is not known, or that sees the raw object first.
+        _ASYNC_SETUP + _MODELS + _SCHEMAS + "from external import Base as ExternalBase\n"
+        "class Ext(ExternalBase):\n    id: int\n"
+        "class Raw(Out):\n    @model_validator(mode='before')\n    @classmethod\n"
+        "    def unwrap(cls, data):\n        return data\n"
+        "def describe(p, verbose: bool):\n    if verbose:\n        return p.id\n    return ''\n"
+        "async def reloaded(s, p):\n    await s.refresh(p)\n    return p.id\n"
+        "async def f():\n" + _COMMITTED + "        describe(p, False)\n"
+        "        return Ext.model_validate(p), Raw.model_validate(p)\n"
+        # An awaited call given the instance may reload it: not known to be expired after it.
+        "async def g():\n" + _COMMITTED + "        await reloaded(s, p)\n"
+        "        return p.id, Out.model_validate(p)\n",
     )
     INVALID = (
         _ASYNC_SETUP + _MODELS + "async def f(x: Parent):\n    async with Factory() as s:\n"
@@ -526,6 +653,36 @@ class ExpiredAttributeAccess(Rule):
         "async def f(pid: int):\n    async with Keep() as s:\n"
         "        p = await s.get(Parent, pid)\n        p.hits += 1\n        await s.flush()\n"
         "        await p.awaitable_attrs.hits\n        return p.updated  # expect: AL205\n",
+        # Serialised after the commit: model_validate, from_orm, from_attributes=True on a
+        # schema without the config.
+        _ASYNC_SETUP + _MODELS + _SCHEMAS + "async def f():\n" + _COMMITTED
+        + "        a = Out.model_validate(p)  # expect: AL205\n"
+        "        b = Stamped.from_orm(p)  # expect: AL205\n"
+        "        return a, b, Plain.model_validate(p, from_attributes=True)  # expect: AL205\n",
+        # Returned from a route: response_model, a return annotation (FastAPI reads the fields
+        # whatever the schema's config), a list the session loaded.
+        _ASYNC_SETUP + _MODELS + _SCHEMAS + "@app.post('/a', response_model=Out)\nasync def a():\n"
+        + _COMMITTED + "        return p  # expect: AL205\n"
+        "@app.post('/b')\nasync def b() -> Plain | None:\n" + _COMMITTED + "        return p  # expect: AL205\n"
+        "@app.get('/c', response_model=list[Out])\nasync def c():\n    async with Factory() as s:\n"
+        "        ps = (await s.scalars(select(Parent))).all()\n        await s.commit()\n"
+        "        return ps  # expect: AL205\n",
+        # Passed to project functions that read it on every call (an async one awaited).
+        _ASYNC_SETUP + _MODELS + "def describe(p):\n    return {'id': p.id}\n"
+        "async def stamp(p):\n    return p.updated\n"
+        "async def f():\n" + _COMMITTED + "        d = describe(p)  # expect: AL205\n"
+        "        return d, await stamp(p=p)  # expect: AL205\n",
+        # The UPDATE left `updated` to the database: `Stamped` reads it, `Out` does not.
+        _ASYNC_SETUP + _MODELS + _SCHEMAS + "Keep = async_sessionmaker(engine, expire_on_commit=False)\n"
+        "@app.patch('/p/{pid}', response_model=Stamped)\nasync def touch(pid: int):\n"
+        "    async with Keep() as s:\n        p = await s.get(Parent, pid)\n        p.hits += 1\n"
+        "        await s.flush()\n        Out.model_validate(p)\n        return p  # expect: AL205\n",
+        # pydantic v1's orm_mode; sqlmodel's SQLModel has from_attributes in its base config.
+        _ASYNC_SETUP + _MODELS + "from pydantic.v1 import BaseModel as V1Model\nfrom sqlmodel import SQLModel\n"
+        "class Legacy(V1Model):\n    id: int\n    class Config:\n        orm_mode = True\n"
+        "class Public(SQLModel):\n    id: int\n"
+        "async def f():\n" + _COMMITTED
+        + "        return Legacy.from_orm(p), Public.model_validate(p)  # expect: AL205, AL205\n",
     )
 
 

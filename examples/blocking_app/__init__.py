@@ -13,8 +13,9 @@ generator in ``GET /orders/{id}/events``), ``MissingGreenlet``, a notification n
 
 Unmarked "near misses" (a ``def`` endpoint that sleeps, ``run_in_threadpool``, a lambda given to
 ``run_in_executor``, a shadowed name, a relationship loaded with ``selectinload``, an order built
-in the request and read after a commit that does not expire it, an async generator iterated with
-``async for``) must stay silent.
+in the request and read after a commit that does not expire it, an item refreshed after a commit
+that does before FastAPI serialises it, an async generator iterated with ``async for``) must stay
+silent.
 
 AL100 (calls listed under ``extra-blocking-calls``) needs a configuration file, so it is not
 exercised here: the twin is linted with the defaults (``--no-config``).

@@ -24,7 +24,7 @@ and async misuse that does not block but breaks (SQLAlchemy asyncio, coroutines,
 * ``POST /items/{id}/copy`` -- ``await session.add(copy)``: TypeError (AL203)
 * ``GET /orders/{id}``    -- ``order.lines``, a lazy relationship: MissingGreenlet (AL204)
 * ``POST /orders/{id}/cancel`` -- reads ``order.status`` after the commit expired it (AL205);
-  ``POST /orders/{id}/reopen`` does the same through ``get_order_or_404`` (AL205 too)
+  so do ``/reopen`` (through ``get_order_or_404``) and ``POST /items/expiring`` (its response)
 * ``POST /orders/{id}/ship`` -- ``notify_warehouse(...)`` without ``await``: never sent (AL301)
 * ``POST /orders/{id}/receipt`` -- ``asyncio.create_task(...)`` with the task dropped (AL302)
 
@@ -401,7 +401,7 @@ async def ticks(
     return {"ticks": n}
 
 
-# ------------------------------------------- async generators (kept last: see AL303 below)
+# ------------------------------ async generators (appended after the others: see AL303)
 
 
 @app.get("/orders/{order_id}/events")
@@ -415,3 +415,38 @@ async def read_order_events(order_id: int) -> list[str]:
 async def read_order_events_collected(order_id: int) -> list[str]:
     """Near miss: ``GET /orders/{id}/events`` done right, iterating the generator."""
     return [event async for event in order_events(order_id)]
+
+
+# ----------------------------------- serialised after an expiring commit (appended last)
+
+
+@app.post(
+    "/items/expiring", status_code=status.HTTP_201_CREATED, response_model=ItemResponse
+)
+async def create_item_expiring(
+    payload: ItemCreateRequest, session: ExpiringSessionDep
+) -> Item:
+    """``POST /items`` through the expiring session, returning the instance: FastAPI validates
+    it against ``response_model`` by reading ``item.id`` (and the other fields) from it, and the
+    commit expired them all (AL205: MissingGreenlet, a 500 for a row that is stored)."""
+    item = Item(name=payload.name, price=payload.price)
+    session.add(item)
+    await session.commit()
+    return item  # expect: AL205
+
+
+@app.post(
+    "/items/expiring/refreshed",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ItemResponse,
+)
+async def create_item_refreshed(
+    payload: ItemCreateRequest, session: ExpiringSessionDep
+) -> Item:
+    """Near miss: ``POST /items/expiring`` reloading the instance, awaited, before FastAPI
+    reads it."""
+    item = Item(name=payload.name, price=payload.price)
+    session.add(item)
+    await session.commit()
+    await session.refresh(item)
+    return item

@@ -41,7 +41,7 @@ def default_database_url() -> str:
 
 
 def _make_factory(bind: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(bind, expire_on_commit=False)
+    return async_sessionmaker(bind, expire_on_commit=False)  # commits leave instances loaded
 
 
 engine: AsyncEngine = create_async_engine(default_database_url())

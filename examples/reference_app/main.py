@@ -65,7 +65,7 @@ async def get_item_or_404(session: AsyncSession, item_id: int) -> Item:
 async def create_item(payload: ItemCreateRequest, session: SessionDep) -> ItemResponse:
     item = Item(name=payload.name, price=payload.price)
     session.add(item)
-    await session.commit()
+    await session.commit()  # not expired (expire_on_commit=False): no reload to validate it
     return ItemResponse.model_validate(item)
 
 
