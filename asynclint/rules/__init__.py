@@ -5,23 +5,54 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from asynclint.rules.base import Rule
-from asynclint.rules.blocking import BLOCKING_RULES
+from asynclint.rules.blocking import (
+    BlockingFileIo,
+    BlockingInput,
+    BlockingSleep,
+    BlockingSubprocess,
+    UserBlockingCall,
+)
+from asynclint.rules.blocking_clients import (
+    BlockingDbDriver,
+    BlockingHttp,
+    BlockingNetwork,
+)
+from asynclint.rules.concurrency import BlockingSyncPrimitive, NestedEventLoop
 from asynclint.rules.coroutines import (
     AwaitOnAsyncGenerator,
     DanglingTask,
     UnawaitedCoroutine,
 )
+from asynclint.rules.expired_attributes import ExpiredAttributeAccess
+from asynclint.rules.lazy_loads import ImplicitLazyLoad
 from asynclint.rules.path_metadata import BlockingPathMetadata
-from asynclint.rules.sqlalchemy import SQLALCHEMY_RULES
+from asynclint.rules.sessions import (
+    AwaitOnSyncMethod,
+    SyncSessionInAsync,
+    UnawaitedOrmIo,
+)
 from asynclint.rules.syntax import SyntaxErrorRule
 from asynclint.rules.transitive import TransitiveBlockingCall
 
 ALL_RULES: tuple[type[Rule], ...] = (
     SyntaxErrorRule,
-    *BLOCKING_RULES,
+    UserBlockingCall,
+    BlockingSleep,
+    BlockingHttp,
+    BlockingFileIo,
+    BlockingSubprocess,
+    BlockingDbDriver,
+    BlockingSyncPrimitive,
+    BlockingInput,
+    NestedEventLoop,
+    BlockingNetwork,
     TransitiveBlockingCall,
     BlockingPathMetadata,
-    *SQLALCHEMY_RULES,
+    SyncSessionInAsync,
+    UnawaitedOrmIo,
+    AwaitOnSyncMethod,
+    ImplicitLazyLoad,
+    ExpiredAttributeAccess,
     UnawaitedCoroutine,
     DanglingTask,
     AwaitOnAsyncGenerator,

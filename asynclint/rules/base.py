@@ -10,6 +10,9 @@ from __future__ import annotations
 import inspect
 from typing import ClassVar
 
+# The message of the rules for calls that block the event loop (AL100-AL109, AL111).
+BLOCKS = "{call} blocks the event loop in {where}{detail}"
+
 
 class Rule:
     code: ClassVar[str]

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from asynclint.rules.base import Rule
-from asynclint.rules.blocking import BLOCKS
+from asynclint.rules.base import BLOCKS, Rule
 
 
 class BlockingPathMetadata(Rule):
