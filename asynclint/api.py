@@ -1,4 +1,8 @@
-"""The library entry points: lint paths or a text, with a Config, and get sorted findings."""
+"""The library entry points: lint paths or a text, with a Config, and get sorted findings.
+
+The checker (and libcst) is imported only when a file must be checked: a warm run whose files
+are all in the result cache, or a tree without async code, never loads it.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,14 @@ import pathspec
 
 from asynclint.config import Config
 from asynclint.discovery import discover, find
-from asynclint.engine import CheckOptions, worth_checking
+from asynclint import source
 from asynclint.findings import FileError, FileResult, Finding, sort_findings
 from asynclint.index.cache import cache_location
 from asynclint.index.modules import ModuleMap, find_root
+from asynclint.options import CheckOptions
 from asynclint.patterns import pattern_spec
-from asynclint.runner import Task, default_jobs, run
+from asynclint.result_cache import ResultCache
+from asynclint.tasks import Task, default_jobs
 
 
 @dataclass
@@ -77,15 +83,49 @@ def lint_paths(
     # about (pre-commit names a few files; ruff too reports only those).
     whole = len(paths) == 1 and Path(paths[0]).resolve() == root
     modules = ModuleMap(root, files if whole else discover([str(root)], config))
-    explicit = found.explicit
-    # The pre-scan runs here, so files without async code never cost a round trip to a worker.
-    tasks = [
-        Task(str(file), modules.name_of(file), explicit=file in explicit)
-        for file in files
-        if worth_checking(str(file), file in explicit)
-    ]
-    results = run(tasks, check_options(config, modules, cache, cache_dir), jobs or default_jobs())
+    options = check_options(config, modules, cache, cache_dir)
+    reuse = (
+        ResultCache(options.cache, modules.modules, options) if options.cache is not None else None
+    )
+    results: list[FileResult] = []
+    tasks = []
+    # The pre-scan (and the result cache) run here: a file without async code, or one whose
+    # findings are cached, never costs a round trip to a worker.
+    for file in files:
+        task = Task(str(file), modules.name_of(file), explicit=file in found.explicit)
+        verdict = _prescan(task, reuse)
+        if isinstance(verdict, FileResult):
+            results.append(verdict)
+        elif verdict:
+            tasks.append(task)
+    if tasks:
+        from asynclint.runner import run  # imports the checker and libcst
+
+        for result in run(tasks, options, jobs or default_jobs()):
+            if reuse is not None:
+                reuse.store(result)
+            results.append(result)
+    if reuse is not None:
+        reuse.prune()
     return _collect(results, config, len(files), outcome)
+
+
+def _prescan(task: Task, reuse: ResultCache | None) -> FileResult | bool:
+    """Whether a file needs a worker's check (True) or can hold no finding (False) — cheap:
+    bytes only — or, from the result cache, what its check found last time."""
+    try:
+        data = source.read_bytes(task.path)
+    except source.SourceError:
+        return True  # the check reports why it cannot be read
+    if not task.explicit and b"async" not in data and b"\x00" not in data:
+        return False
+    if reuse is None or task.module is None:
+        return True
+    try:
+        text = source.decode(data)
+    except source.SourceError:
+        return True
+    return reuse.lookup(task.path, task.module, task.explicit, text) or True
 
 
 def lint_text(
@@ -96,6 +136,8 @@ def lint_text(
     modules = project_modules(file.absolute(), config) if os.path.isdir(file.parent) else None
     module = modules.name_of(file) if modules is not None else None
     task = Task(path, module, text, explicit=True)
+    from asynclint.runner import run  # imports the checker and libcst
+
     results = run([task], check_options(config, modules, cache, cache_dir), jobs=1)
     return _collect(results, config, 1)
 

@@ -15,7 +15,7 @@ from typing import IO, Any, Sequence
 
 import click
 
-from asynclint import __version__, endpoint_map, source
+from asynclint import __version__, source
 from asynclint.api import LintResult, lint_paths, lint_text
 from asynclint.config import Config, ConfigError, find_config, load_config
 from asynclint.discovery import MissingPath
@@ -119,6 +119,8 @@ def command(
     except ConfigError as error:
         raise CommandError(str(error)) from None
     if endpoints:
+        from asynclint import endpoint_map  # the checker: only where it is needed
+
         try:
             endpoint_map.run(
                 paths or (".",), config, output_format, jobs, not no_cache, quiet, cache_dir

@@ -12,7 +12,6 @@ from __future__ import annotations
 import ast
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Mapping
 
@@ -20,13 +19,13 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from asynclint import source
-from asynclint.catalog import Blocking
 from asynclint.checker import Report, UnitChecker
 from asynclint.findings import FileError, FileResult, Finding
-from asynclint.index.cache import CacheLocation, SummaryCache
+from asynclint.index.cache import SummaryCache
 from asynclint.index.parsing import NewerGrammarError, parse_module
 from asynclint.index.project import Project
 from asynclint.index.summary import ModuleSummary, Unit
+from asynclint.options import CheckOptions
 from asynclint.rules import RULES_BY_CODE
 from asynclint.suppression import skips_file, suppresses
 from asynclint.units import unit_source
@@ -38,32 +37,10 @@ _WRAPPER = "if 1:"
 _CHECK_RECURSION_LIMIT = 25_000
 
 
-@dataclass(frozen=True)
-class CheckOptions:
-    """Per-run settings the checker needs; plain data so it crosses process boundaries."""
-
-    extra_calls: Mapping[str, Blocking] = field(default_factory=dict)
-    extra_offload: frozenset[str] = frozenset()
-    # The project's modules (dotted name -> file), so facts from other files are found.
-    modules: Mapping[str, Path] = field(default_factory=dict)
-    cache: CacheLocation | None = None  # None: no summary cache (`--no-cache`, no project)
-
-
 def make_project(options: CheckOptions) -> Project:
     """The project index a process checks with (build once per process, it caches summaries)."""
     cache = SummaryCache(options.cache) if options.cache is not None else None
     return Project(options.modules, cache, options.extra_calls)
-
-
-def worth_checking(path: str, explicit: bool = False) -> bool:
-    """The pre-scan: can this file hold a finding (or an error to report)? Cheap: bytes only."""
-    if explicit:
-        return True
-    try:
-        data = source.read_bytes(path)
-    except source.SourceError:
-        return True  # let the check report why it cannot be read
-    return b"async" in data or b"\x00" in data
 
 
 def check_file(
@@ -92,7 +69,7 @@ def check_source(
 
     A file without async code is not parsed at all (the pre-scan), unless it was named
     explicitly (`explicit`): then its syntax is still checked (AL001)."""
-    result = FileResult(path)
+    result = FileResult(path, reads={})
     if skips_file(text):
         return result
     if "async" not in text:
@@ -101,9 +78,18 @@ def check_source(
         return result
     module = module or Path(path).stem or "<module>"
     project = project if project is not None else make_project(options)
+    with project.reads.capture() as reads:
+        _check_summary(text, path, module, options, project, result)
+    result.reads = reads
+    return result
+
+
+def _check_summary(
+    text: str, path: str, module: str, options: CheckOptions, project: Project, result: FileResult
+) -> None:
     summary = project.load(text, path, module, lambda text: _parse(text, path, result))
     if summary is None:
-        return result
+        return
     lines = source.split_lines(text)
     for unit in summary.units:
         try:
@@ -114,7 +100,6 @@ def check_source(
                                 f"{error.message}")
             )
     result.findings[:] = [f for f in result.findings if not _suppressed(lines, f)]
-    return result
 
 
 def _parse(text: str, path: str, result: FileResult) -> ast.Module | None:

@@ -45,6 +45,9 @@ class FileResult:
     path: str
     findings: list[Finding] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
+    # The project modules the check consulted, with their digests (index/reads.py); None when
+    # not known (a crash), so the result is not cached.
+    reads: dict[str, str | None] | None = None
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

@@ -12,39 +12,22 @@ from __future__ import annotations
 
 import faulthandler
 import multiprocessing
-import os
 import signal
 import warnings
 from collections import deque
-from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Sequence
 
-from asynclint.engine import CheckOptions, check_file, check_source, make_project
+from asynclint.engine import check_file, check_source, make_project
 from asynclint.findings import FileError, FileResult
 from asynclint.index.project import Project
+from asynclint.options import CheckOptions
+from asynclint.tasks import Task
 
 CRASH_MESSAGE = "the parser crashed on this file (e.g. extreme nesting); file skipped"
 TOO_DEEP_MESSAGE = "too deeply nested for asynclint to analyse; file skipped"
 # Tasks queued per worker: one being checked and one ready, so a worker never waits for the pipe.
 _IN_FLIGHT = 2
-
-
-@dataclass(frozen=True)
-class Task:
-    """One file to check; `text` is set for standard input (checked as if it were `path`)."""
-
-    path: str
-    module: str | None = None
-    text: str | None = None
-    # Named on the command line (or stdin): its syntax is checked even without async code.
-    explicit: bool = False
-
-
-def default_jobs() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return os.cpu_count() or 1
 
 
 def check_task(task: Task, options: CheckOptions, project: Project | None = None) -> FileResult:

@@ -61,6 +61,12 @@ def directory(root: Path, cache_dir: Path) -> Path:
     return cache.cache_location(root, cache_dir).directory
 
 
+def summary_entries(directory: Path) -> list[str]:
+    """The names of the module-summary entries (the version directory also holds the result
+    cache's directory and a pruning mark)."""
+    return sorted(path.name for path in directory.iterdir() if path.is_file() and path.name != ".last-prune")
+
+
 def keys(root: Path) -> dict[str, str]:
     """Each module file's cache key, as the run computes it."""
     return {
@@ -129,8 +135,9 @@ def pickles_at_the_new_keys(root: Path, cache_dir: Path, marker: Path) -> None:
 
 def truncated_entries(root: Path, cache_dir: Path, marker: Path) -> None:
     lint()
-    written = [entry for entry in directory(root, cache_dir).iterdir()]
-    assert written
+    # Summaries and cached results alike.
+    written = [entry for entry in directory(root, cache_dir).rglob("*") if entry.is_file()]
+    assert any(entry.parent.name == "results" for entry in written)
     for entry in written:
         entry.write_bytes(entry.read_bytes()[: entry.stat().st_size // 2])
 
@@ -249,8 +256,7 @@ def test_a_warm_run_gives_the_findings_of_a_cold_run_and_the_project_gets_no_cac
 ) -> None:
     before = tree(root)
     cold = lint()
-    entries = sorted(path.name for path in directory(root, user_cache_dir).iterdir())
-    assert entries == sorted(keys(root).values())
+    assert summary_entries(directory(root, user_cache_dir)) == sorted(keys(root).values())
     assert lint() == cold
     assert sorted(cold) == [("app/routes.py", 5, "AL101"), ("app/routes.py", 6, "AL110")]
     assert tree(root) == before
@@ -269,7 +275,7 @@ def test_the_cache_root_is_tagged_for_backup_tools_and_private(root: Path, user_
 def test_cache_dir_option_wins_over_the_environment(root: Path, user_cache_dir: Path, tmp_path: Path) -> None:
     chosen = tmp_path / "chosen"
     lint("--cache-dir", str(chosen))
-    assert sorted(p.name for p in directory(root, chosen).iterdir()) == sorted(keys(root).values())
+    assert summary_entries(directory(root, chosen)) == sorted(keys(root).values())
     assert list(user_cache_dir.iterdir()) == []
 
 
@@ -281,7 +287,7 @@ def test_without_the_environment_variable_the_platform_cache_dir_is_used(
     monkeypatch.setattr(cache.platformdirs, "user_cache_dir", lambda: str(platform))
     assert cache.user_cache_dir() == platform
     lint()
-    assert sorted(p.name for p in directory(root, platform).iterdir()) == sorted(keys(root).values())
+    assert summary_entries(directory(root, platform)) == sorted(keys(root).values())
 
 
 def test_each_project_has_its_own_cache_directory(tmp_path: Path, user_cache_dir: Path) -> None:

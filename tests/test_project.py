@@ -382,8 +382,8 @@ def test_cached_summaries_give_the_same_findings_and_a_corrupt_entry_is_a_miss(
     )
     monkeypatch.chdir(root)
     first = lint_paths(["app"], Config(root=root), jobs=1).findings
-    entries = list(cache_location(root).directory.iterdir())
-    assert entries, "summaries are cached"
+    entries = [path for path in cache_location(root).directory.rglob("*") if path.is_file()]
+    assert entries, "summaries and results are cached"
     assert user_cache_dir in entries[0].parents
     second = lint_paths(["app"], Config(root=root), jobs=1).findings
     for entry in entries:

@@ -6,12 +6,14 @@ loaded summaries.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Iterator
 
 from asynclint import source
 from asynclint.analysis.values import Ref
 from asynclint.index.assigned import add_value, one_value
+from asynclint.index.cache import digest
+from asynclint.index.modules import package_of
+from asynclint.index.reads import UNREADABLE
 from asynclint.index.summary import ModuleSummary
 
 _MAX_CLASSES = 16  # a class and its project bases, for inherited attributes and methods
@@ -24,10 +26,7 @@ class AttributeFacts:
     def _classes(self, class_name: str) -> tuple[tuple[ModuleSummary, str], ...]:
         """A project class and its project bases (depth first, left to right, each once);
         memoised until a summary changes (`Project.load`)."""
-        chain = self._class_chains.get(class_name)
-        if chain is None:
-            chain = self._class_chains[class_name] = tuple(self._walk_classes(class_name))
-        return chain
+        return self._class_chains.get(class_name, lambda: tuple(self._walk_classes(class_name)))
 
     def _walk_classes(self, class_name: str) -> Iterator[tuple[ModuleSummary, str]]:
         seen: set[str] = set()
@@ -57,14 +56,17 @@ class AttributeFacts:
         """Every value the project assigns to `<request>.state.<name>` (`OneOf` them: known
         only when they agree). Project-wide: the modules mentioning `.state.` are summarised."""
         if self._state is None:
-            self._state = self._collect_state()
-        values = self._state.get(name)
+            with self.reads.capture() as reads:
+                self._state = (self._collect_state(), reads)
+        else:
+            self.reads.charge(self._state[1])
+        values = self._state[0].get(name)
         return one_value(values) if values else None
 
     def _collect_state(self) -> dict[str, list[Ref | None]]:
         state: dict[str, list[Ref | None]] = {}
         for module in sorted(set(self.modules) | set(self._summaries)):
-            if module not in self._summaries and not _mentions_state(self.modules[module]):
+            if module not in self._summaries and not self._mentions_state(module):
                 continue
             summary = self.summary(module)
             for name, values in (summary.state_attrs if summary else {}).items():
@@ -73,9 +75,16 @@ class AttributeFacts:
         return state
 
 
-def _mentions_state(path: Path) -> bool:
-    """A cheap look at the bytes: can this module assign to `<x>.state.<name>`?"""
-    try:
-        return b".state." in source.read_bytes(str(path))
-    except source.SourceError:
+    def _mentions_state(self, module: str) -> bool:
+        """A cheap look at the text: can this module assign to `<x>.state.<name>`? A module
+        that cannot is a read too: the day it does, the state it adds may change a finding."""
+        path = self.modules[module]
+        try:
+            text = source.read(str(path))
+        except source.SourceError:
+            self.reads.note(module, UNREADABLE)
+            return False
+        if ".state." in text:
+            return True
+        self.reads.note(module, digest(text, module, package_of(module, path)))
         return False

@@ -22,8 +22,10 @@ import json
 import os
 import stat
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import platformdirs
 
@@ -32,6 +34,7 @@ from asynclint.analysis.values import Ref
 from asynclint.index.codec import Codec
 from asynclint.index.summary import ModuleSummary
 
+T = TypeVar("T")
 ENV_VAR = "ASYNCLINT_CACHE_DIR"
 # Recorded in each entry: an entry of another format (copied from another version's directory,
 # say) is a miss. The version directory already keeps other asynclint code's entries apart.
@@ -97,30 +100,34 @@ def cache_location(project_root: Path, cache_dir: Path | None = None) -> CacheLo
     return CacheLocation(root, ("asynclint", project, f"v{__version__}-{_code_digest()}"))
 
 
-def encode_entry(key: str, summary: ModuleSummary) -> bytes | None:
-    """The bytes of an entry (None: this summary cannot be cached, e.g. nested too deeply)."""
+def encode_entry(
+    key: str, value: T, codec: Codec[T] = _SUMMARIES, magic: str = _MAGIC  # type: ignore[assignment]
+) -> bytes | None:
+    """The bytes of an entry (None: this value cannot be cached, e.g. nested too deeply)."""
     try:
-        entry = [_MAGIC, FORMAT, key, _SUMMARIES.encode(summary)]
+        entry = [magic, FORMAT, key, codec.encode(value)]
         data = json.dumps(entry, separators=(",", ":"), allow_nan=False).encode("ascii")
     except (ValueError, RecursionError, MemoryError):  # CodecError is a ValueError
         return None
     return data if len(data) <= _MAX_ENTRY_BYTES else None
 
 
-def decode_entry(key: str, data: bytes) -> ModuleSummary | None:
-    """The summary in an entry's bytes; None unless they are exactly an entry for `key`."""
+def decode_entry(
+    key: str, data: bytes, codec: Codec[T] = _SUMMARIES, magic: str = _MAGIC  # type: ignore[assignment]
+) -> T | None:
+    """The value in an entry's bytes; None unless they are exactly an entry for `key`."""
     try:
         entry = json.loads(data)
         if not (
             type(entry) is list
             and len(entry) == 4
-            and entry[0] == _MAGIC
+            and entry[0] == magic
             and type(entry[1]) is int
             and entry[1] == FORMAT
             and entry[2] == key
         ):
             return None
-        return _SUMMARIES.decode(entry[3])
+        return codec.decode(entry[3])
     # CodecError is a ValueError; TypeError only as a last line of defence: nothing an entry
     # holds may stop the run
     except (ValueError, TypeError, RecursionError, MemoryError):
@@ -130,25 +137,29 @@ def decode_entry(key: str, data: bytes) -> ModuleSummary | None:
 _READY, _ABSENT, _DISABLED = "ready", "absent", "disabled"
 
 
-class SummaryCache:
-    def __init__(self, location: CacheLocation) -> None:
+class EntryCache(Generic[T]):
+    """One directory of entries of one dataclass type, each a file named by its key."""
+
+    def __init__(self, location: CacheLocation, codec: Codec[T], magic: str) -> None:
         self.location = location
         self.directory = location.directory
+        self._codec = codec
+        self._magic = magic
         self._state = _ABSENT  # checked again until ready (another worker may create it)
 
-    def get(self, key: str) -> ModuleSummary | None:
+    def get(self, key: str) -> T | None:
         if not self._usable(create=False):
             return None
         try:
             data = _read(self.directory / key)
         except OSError:
             return None
-        return decode_entry(key, data) if data is not None else None
+        return decode_entry(key, data, self._codec, self._magic) if data is not None else None
 
-    def put(self, key: str, summary: ModuleSummary) -> None:
+    def put(self, key: str, value: T) -> None:
         temporary = None
         try:
-            data = encode_entry(key, summary)
+            data = encode_entry(key, value, self._codec, self._magic)
             if data is None or not self._usable(create=True):
                 return
             descriptor, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
@@ -162,10 +173,31 @@ class SummaryCache:
             if temporary is not None:
                 _remove(temporary)
 
+    def touch(self, key: str, older_than: float) -> None:
+        """Mark an entry used (pruning goes by age), when its mark is older than `older_than`
+        seconds: a warm run rewrites no file and touches few."""
+        try:
+            path = self.directory / key
+            if time.time() - os.lstat(path).st_mtime > older_than:
+                os.utime(path, follow_symlinks=False)
+        except (OSError, NotImplementedError):
+            pass
+
+    def usable(self) -> bool:
+        """Whether the directory exists and is safe to use (created if missing)."""
+        return self._usable(create=True)
+
     def _usable(self, create: bool) -> bool:
         if self._state == _ABSENT:
             self._state = _check(self.location, create)
         return self._state == _READY
+
+
+class SummaryCache(EntryCache[ModuleSummary]):
+    """Module summaries, keyed by `digest`."""
+
+    def __init__(self, location: CacheLocation) -> None:
+        super().__init__(location, _SUMMARIES, _MAGIC)
 
 
 def _check(location: CacheLocation, create: bool) -> str:

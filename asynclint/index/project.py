@@ -30,6 +30,7 @@ from asynclint.index.functions import CallSite, FunctionFacts
 from asynclint.index.models import ModelFacts
 from asynclint.index.modules import package_of
 from asynclint.index.parsing import NewerGrammarError, parse_module
+from asynclint.index.reads import UNREADABLE, Memo, ModuleReads, Reads
 from asynclint.index.schemas import Schema, SchemaFacts, resolve
 from asynclint.index.summary import ModuleSummary, summarise
 
@@ -58,13 +59,18 @@ class Project(AttributeFacts):
         self.modules = dict(modules or {})
         self.cache = cache
         self.extra_calls = dict(extra_calls or {})
+        # What the check of the current file consulted (for the result cache); memos below
+        # keep the reads they were computed from.
+        self.reads = Reads()
         self._summaries: dict[str, ModuleSummary | None] = {}
-        self._digests: dict[str, str] = {}
+        self._digests: dict[str, str] = {}  # also for a module that failed to parse (UNREADABLE)
         self._chains: dict[str, tuple[Link, ...] | None] = {}
+        self._chain_reads: dict[str, ModuleReads] = {}
         self._paths: dict[str, str] = {}
-        self._state: dict[str, list[Ref | None]] | None = None  # request.state, project-wide
-        self._class_chains: dict[str, tuple[tuple[ModuleSummary, str], ...]] = {}  # a class and its bases
-        self._schemas: dict[str, Schema | None] = {}
+        # request.state, project-wide, and the reads it was collected from
+        self._state: tuple[dict[str, list[Ref | None]], ModuleReads] | None = None
+        self._class_chains: Memo[str, tuple[tuple[ModuleSummary, str], ...]] = Memo(self.reads)
+        self._schemas: Memo[str, Schema | None] = Memo(self.reads)
 
     # -- summaries ------------------------------------------------------------------------------
     def load(
@@ -92,6 +98,9 @@ class Project(AttributeFacts):
         if module in self._digests and self._digests[module] != key:
             self._state = None  # what a changed module says about attributes and classes
             self._class_chains.clear()
+            self._schemas.clear()
+            self._chains.clear()
+            self._chain_reads.clear()
         elif module not in self._digests and summary.state_attrs:
             self._state = None  # a module read after request.state was collected
         self._summaries[module] = summary
@@ -100,26 +109,38 @@ class Project(AttributeFacts):
         return summary
 
     def summary(self, module: str) -> ModuleSummary | None:
-        if module in self._summaries:
-            return self._summaries[module]
-        self._summaries[module] = None  # a module importing itself must not recurse
-        path = self.modules.get(module)
-        if path is None:
-            return None
+        if module not in self._summaries:
+            self._summaries[module] = None  # a module importing itself must not recurse
+            path = self.modules.get(module)
+            if path is not None:
+                self._read(module, path)
+        self.reads.note(module, self._digests.get(module))
+        return self._summaries[module]
+
+    def _read(self, module: str, path: Path) -> None:
         try:
-            return self.load(source.read(str(path)), str(path), module)
-        except (source.SourceError, SyntaxError, NewerGrammarError, ValueError, RecursionError,
-                MemoryError):
-            return None
+            text = source.read(str(path))
+        except source.SourceError:
+            self._digests[module] = UNREADABLE
+            return
+        # Recorded before parsing: a file that fails to parse is a read like any other.
+        self._digests[module] = digest(text, module, package_of(module, path))
+        try:
+            self.load(text, str(path), module)
+        except (SyntaxError, NewerGrammarError, ValueError, RecursionError, MemoryError):
+            pass
 
     def locate(self, qualified: str) -> tuple[ModuleSummary, str] | None:
         """The summary holding `qualified` and the name inside it (`Repo.get`)."""
         head, _, tail = qualified.rpartition(".")
         rest = [tail]
+        reads = self.reads.current
         while head:
             if head in self.modules or head in self._summaries:
                 summary = self.summary(head)
                 return (summary, ".".join(reversed(rest))) if summary is not None else None
+            if reads is not None:
+                reads[head] = None  # a module this name could be, if one were added
             head, _, tail = head.rpartition(".")
             rest.append(tail)
         return None
@@ -246,9 +267,7 @@ class Project(AttributeFacts):
     def schema(self, qualified: str) -> Schema | None:
         """The pydantic model `qualified`, its bases resolved across modules (None: not known
         to be one)."""
-        if qualified not in self._schemas:
-            self._schemas[qualified] = resolve(qualified, self._schema_facts)
-        return self._schemas[qualified]
+        return self._schemas.get(qualified, lambda: resolve(qualified, self._schema_facts))
 
     def _schema_facts(self, qualified: str) -> SchemaFacts | None:
         found = self.follow(qualified)
@@ -265,14 +284,22 @@ class Project(AttributeFacts):
         """How a sync project function blocks: the calls from it to the blocking call.
 
         A depth-first search over the call graph with an explicit stack (helper chains can be
-        thousands of modules deep in generated code; recursion would hit Python's limit)."""
+        thousands of modules deep in generated code; recursion would hit Python's limit).
+        Each frame collects the reads of the functions below it, so a memoised answer charges
+        every module the search went through."""
         if qualified in self._chains:
+            self.reads.charge(self._chain_reads[qualified])
             return self._chains[qualified]
-        start = self._expand(qualified)
-        if start is None:
-            return None
-        stack = [start]
-        visiting = {qualified}
+        with self.reads.capture() as reads:
+            start = self._expand(qualified)
+            if start is None:
+                return None
+            start.reads = reads
+            self._search([start])
+        return self._chains.get(qualified)
+
+    def _search(self, stack: list[_Search]) -> None:
+        visiting = {stack[0].qualified}
         answer: tuple[Link, ...] | None = None
         while stack:
             frame = stack[-1]
@@ -284,25 +311,33 @@ class Project(AttributeFacts):
             if frame.result is None:
                 callee = frame.next_callee(visiting)
                 if callee is not None:
-                    known = self._chains.get(callee[1].project or "", _UNKNOWN)
+                    name = callee[1].project or ""
+                    known = self._chains.get(name, _UNKNOWN)
                     if known is not _UNKNOWN:
+                        frame.reads.update(self._chain_reads[name])
                         if known:
                             frame.result = (Link(callee[1].display, frame.path, callee[0].line), *known)
                         continue
-                    child = self._expand(callee[1].project or "")
-                    if child is not None:
+                    with self.reads.capture() as reads:
+                        child = self._expand(name)
+                    if child is None:
+                        frame.reads.update(reads)
+                    else:
+                        child.reads = reads
                         frame.waiting = callee
                         visiting.add(child.qualified)
                         stack.append(child)
                     continue
             stack.pop()
             visiting.discard(frame.qualified)
+            if stack:
+                stack[-1].reads.update(frame.reads)
             if frame.result is not None or not stack:
                 # A negative answer found while a caller is still open may depend on that
                 # caller (a cycle); only memoise it once the outermost query is done.
                 self._chains[frame.qualified] = frame.result
+                self._chain_reads[frame.qualified] = frame.reads
             answer = frame.result
-        return self._chains.get(qualified)
 
     def _expand(self, qualified: str) -> _Search | None:
         """A search frame for a sync project function: its call sites, classified.
@@ -359,6 +394,7 @@ class _Search:
         self.position = 0
         self.result: tuple[Link, ...] | None = None
         self.waiting: tuple[CallSite, CallInfo] | None = None
+        self.reads: ModuleReads = {}  # of this function and the functions searched below it
 
     def next_callee(self, visiting: set[str]) -> tuple[CallSite, CallInfo] | None:
         while self.position < len(self.callees):

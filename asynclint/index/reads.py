@@ -1,0 +1,72 @@
+"""What one file's check read of the project: each module it consulted, and that module's digest.
+
+The result cache reuses a file's findings while every module its check consulted is unchanged.
+So every fact the project index serves is charged to the check that asked for it — also a fact
+memoised while an earlier file was checked in the same process: a memo keeps the reads it was
+computed from and charges them again on every hit. Reading more than needed only costs a
+re-check; reading less would serve stale findings, so where in doubt, a read is recorded.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Callable, Generic, Hashable, Iterator, TypeVar
+
+# The digest recorded for a module name the project does not have (a third-party import).
+ABSENT: str | None = None
+# The digest recorded for a project module whose file could not be read.
+UNREADABLE = "!unreadable"
+
+ModuleReads = dict[str, "str | None"]  # module name -> digest of its summary (ABSENT, UNREADABLE)
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class Reads:
+    """The recorder a project index charges its reads to; recording only inside `capture`."""
+
+    def __init__(self) -> None:
+        self.current: ModuleReads | None = None
+
+    def note(self, module: str, digest: str | None) -> None:
+        if self.current is not None:
+            self.current[module] = digest
+
+    def charge(self, reads: ModuleReads) -> None:
+        """A memoised fact is served: the reads it was computed from are this check's reads."""
+        if self.current is not None:
+            self.current.update(reads)
+
+    @contextmanager
+    def capture(self) -> Iterator[ModuleReads]:
+        """Record the reads of the block; they are charged to the enclosing capture too."""
+        outer, inner = self.current, {}
+        self.current = inner
+        try:
+            yield inner
+        finally:
+            self.current = outer
+            if outer is not None:
+                outer.update(inner)
+
+
+class Memo(Generic[K, V]):
+    """A memo table whose entries remember the reads they were computed from."""
+
+    def __init__(self, reads: Reads) -> None:
+        self._reads = reads
+        self._table: dict[K, tuple[V, ModuleReads]] = {}
+
+    def get(self, key: K, compute: Callable[[], V]) -> V:
+        hit = self._table.get(key)
+        if hit is not None:
+            self._reads.charge(hit[1])
+            return hit[0]
+        with self._reads.capture() as reads:
+            value = compute()
+        self._table[key] = (value, reads)
+        return value
+
+    def clear(self) -> None:
+        self._table.clear()

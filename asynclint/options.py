@@ -1,0 +1,21 @@
+"""The per-run settings the check needs in every worker: plain data, cheap to import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from asynclint.catalog import Blocking
+from asynclint.index.cache import CacheLocation
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """Per-run settings the checker needs; plain data so it crosses process boundaries."""
+
+    extra_calls: Mapping[str, Blocking] = field(default_factory=dict)
+    extra_offload: frozenset[str] = frozenset()
+    # The project's modules (dotted name -> file), so facts from other files are found.
+    modules: Mapping[str, Path] = field(default_factory=dict)
+    cache: CacheLocation | None = None  # None: no summary cache (`--no-cache`, no project)
