@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
-from asynclint.catalog import Blocking
-from asynclint.index.cache import CacheLocation
+if TYPE_CHECKING:  # the catalog is the checker's; a warm run never loads it
+    from asynclint.catalog import Blocking
+    from asynclint.index.cache import CacheLocation
 
 
 @dataclass(frozen=True)

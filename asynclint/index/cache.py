@@ -25,14 +25,15 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import platformdirs
 
 from asynclint import __version__
-from asynclint.analysis.values import Ref
 from asynclint.index.codec import Codec
-from asynclint.index.summary import ModuleSummary
+
+if TYPE_CHECKING:
+    from asynclint.index.summary import ModuleSummary
 
 T = TypeVar("T")
 ENV_VAR = "ASYNCLINT_CACHE_DIR"
@@ -54,7 +55,16 @@ _READ_FLAGS = (
     | getattr(os, "O_CLOEXEC", 0)
     | getattr(os, "O_BINARY", 0)
 )
-_SUMMARIES = Codec(ModuleSummary, names={"Ref": Ref})
+
+
+@functools.lru_cache(maxsize=1)
+def _summaries() -> Codec[ModuleSummary]:
+    """Built on first use: a warm run served by the result cache never loads the summary
+    types (a few hundred dataclasses, a tenth of its time)."""
+    from asynclint.analysis.values import Ref
+    from asynclint.index.summary import ModuleSummary
+
+    return Codec(ModuleSummary, names={"Ref": Ref})
 
 
 def digest(text: str, module: str, package: str | None = None) -> str:
@@ -101,11 +111,12 @@ def cache_location(project_root: Path, cache_dir: Path | None = None) -> CacheLo
 
 
 def encode_entry(
-    key: str, value: T, codec: Codec[T] = _SUMMARIES, magic: str = _MAGIC  # type: ignore[assignment]
+    key: str, value: Any, codec: Codec[Any] | None = None, magic: str = _MAGIC
 ) -> bytes | None:
-    """The bytes of an entry (None: this value cannot be cached, e.g. nested too deeply)."""
+    """The bytes of an entry (None: this value cannot be cached, e.g. nested too deeply);
+    by default a module summary's."""
     try:
-        entry = [magic, FORMAT, key, codec.encode(value)]
+        entry = [magic, FORMAT, key, (codec or _summaries()).encode(value)]
         data = json.dumps(entry, separators=(",", ":"), allow_nan=False).encode("ascii")
     except (ValueError, RecursionError, MemoryError):  # CodecError is a ValueError
         return None
@@ -113,8 +124,8 @@ def encode_entry(
 
 
 def decode_entry(
-    key: str, data: bytes, codec: Codec[T] = _SUMMARIES, magic: str = _MAGIC  # type: ignore[assignment]
-) -> T | None:
+    key: str, data: bytes, codec: Codec[Any] | None = None, magic: str = _MAGIC
+) -> Any:
     """The value in an entry's bytes; None unless they are exactly an entry for `key`."""
     try:
         entry = json.loads(data)
@@ -127,7 +138,7 @@ def decode_entry(
             and entry[2] == key
         ):
             return None
-        return codec.decode(entry[3])
+        return (codec or _summaries()).decode(entry[3])
     # CodecError is a ValueError; TypeError only as a last line of defence: nothing an entry
     # holds may stop the run
     except (ValueError, TypeError, RecursionError, MemoryError):
@@ -193,11 +204,11 @@ class EntryCache(Generic[T]):
         return self._state == _READY
 
 
-class SummaryCache(EntryCache[ModuleSummary]):
+class SummaryCache(EntryCache["ModuleSummary"]):
     """Module summaries, keyed by `digest`."""
 
     def __init__(self, location: CacheLocation) -> None:
-        super().__init__(location, _SUMMARIES, _MAGIC)
+        super().__init__(location, _summaries(), _MAGIC)
 
 
 def _check(location: CacheLocation, create: bool) -> str:

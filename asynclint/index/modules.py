@@ -70,6 +70,7 @@ class ModuleMap:
             os.path.dirname(os.path.abspath(file)) for file in files if file.name == "__init__.py"
         }
         claims: dict[str, set[Path]] = {}
+        self._own: dict[Path, str] = {}  # each file's package name (asked once per file again)
         for file in files:
             for name in self._names(file):
                 claims.setdefault(name, set()).add(file)
@@ -77,9 +78,11 @@ class ModuleMap:
         self.modules = {name: next(iter(paths)) for name, paths in claims.items() if len(paths) == 1}
 
     def _names(self, file: Path) -> set[str]:
-        names = {package_name(file, self.packages)}
+        own = package_name(file, self.packages)
+        names = {own}
         relative = os.path.relpath(os.path.abspath(file), self.root)
         if not relative.startswith(".."):
+            self._own[file] = own
             parts = relative.removesuffix(".py").removesuffix(".pyi").split(os.sep)
             names.add(_dotted(parts) or "")
             if "src" in parts[:-1]:
@@ -87,6 +90,9 @@ class ModuleMap:
         return names - {""}
 
     def name_of(self, file: Path) -> str:
+        own = self._own.get(file)
+        if own is not None:
+            return own
         return package_name(file, self.packages if self._inside(file) else None)
 
     def _inside(self, file: Path) -> bool:
