@@ -83,7 +83,7 @@ def measure(root: Path, repeat: int) -> dict[str, Any]:
     if [cache.decode_entry(key, entry) for key, entry in zip(keys, jsons)] != [s for _, s in found]:
         raise SystemExit("a summary did not survive its round trip")
     parsed = [json.loads(entry)[3] for entry in jsons]
-    decode = cache._SUMMARIES.decode
+    decode = cache.summary_codec().decode
     seconds = {
         "pickle.loads": lambda: [pickle.loads(blob) for blob in pickled],
         "decode_entry": lambda: [cache.decode_entry(k, entry) for k, entry in zip(keys, jsons)],

@@ -22,10 +22,12 @@ from asynclint.analysis.names import Binding, ScopeStack
 from asynclint.analysis.values import OTHER_CONSTANT, Attr, Call, Name, Ref
 from asynclint.findings import Finding
 from asynclint.index.ast_refs import AstRefs
-from asynclint.index.cache import _SUMMARIES, decode_entry, digest, encode_entry
+from asynclint.index.cache import decode_entry, digest, encode_entry, summary_codec
 from asynclint.index.codec import INT_MAX, INT_MIN, MAX_DEPTH, Codec, CodecError
 from asynclint.index.modules import ModuleMap, package_of
 from asynclint.index.summary import ModuleSummary, Unit, summarise
+
+SUMMARIES = summary_codec()
 
 REPO = Path(__file__).resolve().parent.parent
 FILES = sorted([*REPO.glob("examples/**/*.py"), *REPO.glob("asynclint/**/*.py")])
@@ -51,9 +53,9 @@ def test_the_summary_of_every_example_and_asynclint_module_survives_a_cache_roun
     entry = encode_entry(key, summary)
     assert entry is not None
     assert decode_entry(key, entry) == summary
-    data = through_json(_SUMMARIES.encode(summary))
-    assert _SUMMARIES.decode(data) == summary
-    assert _SUMMARIES.decode(data) == summary, "decoding leaves its input as it was"
+    data = through_json(SUMMARIES.encode(summary))
+    assert SUMMARIES.decode(data) == summary
+    assert SUMMARIES.decode(data) == summary, "decoding leaves its input as it was"
 
 
 _JSON_SCALARS = st.none() | st.booleans() | st.integers(INT_MIN, INT_MAX) | st.text(max_size=8)
@@ -98,7 +100,7 @@ def _strategy(hint: object) -> st.SearchStrategy[Any]:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(strategy(ModuleSummary))
 def test_generated_summaries_survive_a_round_trip_through_json(summary: ModuleSummary) -> None:
-    assert _SUMMARIES.decode(through_json(_SUMMARIES.encode(summary))) == summary
+    assert SUMMARIES.decode(through_json(SUMMARIES.encode(summary))) == summary
 
 
 @dataclasses.dataclass(frozen=True)
@@ -169,14 +171,14 @@ def test_a_ref_of_the_wrong_shape_is_a_codec_error(data: object) -> None:
 
 
 def test_a_summary_of_the_wrong_shape_is_a_codec_error() -> None:
-    good = _SUMMARIES.encode(ModuleSummary("app", units=[]))
-    assert _SUMMARIES.decode(good) == ModuleSummary("app")
+    good = SUMMARIES.encode(ModuleSummary("app", units=[]))
+    assert SUMMARIES.decode(good) == ModuleSummary("app")
     unit = ModuleSummary("app", units=[Unit(1, 2, "f", None)])
-    bool_line = _SUMMARIES.encode(unit)
+    bool_line = SUMMARIES.encode(unit)
     bool_line[3][0][0] = True  # a bool where the unit's start line goes
     for broken in (good[:-1], [*good, None], [7, *good[1:]], None, "app", {"module": "app"}, bool_line):
         with pytest.raises(CodecError):
-            _SUMMARIES.decode(broken)
+            SUMMARIES.decode(broken)
 
 
 def test_nesting_past_the_limit_is_refused_both_ways_without_a_recursion_error() -> None:

@@ -58,7 +58,7 @@ _READ_FLAGS = (
 
 
 @functools.lru_cache(maxsize=1)
-def _summaries() -> Codec[ModuleSummary]:
+def summary_codec() -> Codec[ModuleSummary]:
     """Built on first use: a warm run served by the result cache never loads the summary
     types (a few hundred dataclasses, a tenth of its time)."""
     from asynclint.analysis.values import Ref
@@ -116,7 +116,7 @@ def encode_entry(
     """The bytes of an entry (None: this value cannot be cached, e.g. nested too deeply);
     by default a module summary's."""
     try:
-        entry = [magic, FORMAT, key, (codec or _summaries()).encode(value)]
+        entry = [magic, FORMAT, key, (codec or summary_codec()).encode(value)]
         data = json.dumps(entry, separators=(",", ":"), allow_nan=False).encode("ascii")
     except (ValueError, RecursionError, MemoryError):  # CodecError is a ValueError
         return None
@@ -138,7 +138,7 @@ def decode_entry(
             and entry[2] == key
         ):
             return None
-        return (codec or _summaries()).decode(entry[3])
+        return (codec or summary_codec()).decode(entry[3])
     # CodecError is a ValueError; TypeError only as a last line of defence: nothing an entry
     # holds may stop the run
     except (ValueError, TypeError, RecursionError, MemoryError):
@@ -208,7 +208,7 @@ class SummaryCache(EntryCache["ModuleSummary"]):
     """Module summaries, keyed by `digest`."""
 
     def __init__(self, location: CacheLocation) -> None:
-        super().__init__(location, _summaries(), _MAGIC)
+        super().__init__(location, summary_codec(), _MAGIC)
 
 
 def _check(location: CacheLocation, create: bool) -> str:
