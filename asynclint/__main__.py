@@ -1,3 +1,3 @@
-from asynclint.cli import main
+from asynclint.entry import main
 
 main()
