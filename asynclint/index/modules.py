@@ -31,7 +31,10 @@ def package_name(path: Path, packages: set[str] | None = None) -> str:
 
     `packages` (absolute directories holding an `__init__.py`) saves the file-system checks
     when the project's file list is known."""
-    absolute = os.path.abspath(path)
+    return _package_name(os.path.abspath(path), packages)
+
+
+def _package_name(absolute: str, packages: set[str] | None) -> str:
     directory, filename = os.path.split(absolute)
     stem = filename.rpartition(".")[0] or filename
     parts = [] if stem == "__init__" else [stem]
@@ -47,7 +50,7 @@ def package_name(path: Path, packages: set[str] | None = None) -> str:
 
 def package_of(module: str, path: str | Path) -> str | None:
     """What relative imports in `module` are relative to: itself for a package's __init__."""
-    if Path(path).name == "__init__.py":
+    if os.path.basename(path) == "__init__.py":
         return module
     return module.rpartition(".")[0] or None
 
@@ -65,24 +68,30 @@ class ModuleMap:
 
     def __init__(self, root: Path, files: Iterable[Path]) -> None:
         self.root = os.path.abspath(root)
+        self._prefix = os.path.join(self.root, "")
         files = list(files)
+        # One getcwd for the whole map, not one per file (os.path.abspath asks every time).
+        cwd = os.getcwd()
+        absolutes = [os.path.normpath(os.path.join(cwd, file)) for file in files]
         self.packages = {
-            os.path.dirname(os.path.abspath(file)) for file in files if file.name == "__init__.py"
+            os.path.dirname(absolute)
+            for file, absolute in zip(files, absolutes)
+            if file.name == "__init__.py"
         }
         claims: dict[str, set[Path]] = {}
         self._own: dict[Path, str] = {}  # each file's package name (asked once per file again)
-        for file in files:
-            for name in self._names(file):
+        for file, absolute in zip(files, absolutes):
+            for name in self._names(file, absolute):
                 claims.setdefault(name, set()).add(file)
         # A name two files claim is dropped: unknown beats wrong.
         self.modules = {name: next(iter(paths)) for name, paths in claims.items() if len(paths) == 1}
 
-    def _names(self, file: Path) -> set[str]:
-        own = package_name(file, self.packages)
+    def _names(self, file: Path, absolute: str) -> set[str]:
+        own = _package_name(absolute, self.packages)
         names = {own}
-        relative = os.path.relpath(os.path.abspath(file), self.root)
-        if not relative.startswith(".."):
+        if absolute.startswith(self._prefix):
             self._own[file] = own
+            relative = absolute[len(self._prefix) :]
             parts = relative.removesuffix(".py").removesuffix(".pyi").split(os.sep)
             names.add(_dotted(parts) or "")
             if "src" in parts[:-1]:
