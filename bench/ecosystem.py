@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import subprocess
+import tempfile
 import sys
 import time
 from collections import Counter, defaultdict
@@ -43,10 +44,12 @@ FORMAT = 1
 Key = tuple[str, str, int, str]  # corpus, path, line, code
 
 
-def lint(corpus: Corpus, root: Path, jobs: int | None) -> dict[str, object]:
-    """asynclint's findings and file errors on one unpacked corpus, paths relative to it."""
+def lint(corpus: Corpus, root: Path, jobs: int | None, cache_dir: Path | None = None) -> dict[str, object]:
+    """asynclint's findings and file errors on one unpacked corpus, paths relative to it
+    (with `cache_dir`: using the caches there, else with none)."""
+    caching = ["--cache-dir", str(cache_dir)] if cache_dir is not None else ["--no-cache"]
     argv = [sys.executable, "-m", "asynclint", "--format", "json", "--exit-zero", "--no-config",
-            "--no-cache", "."]
+            *caching, "."]
     if jobs:
         argv[3:3] = ["--jobs", str(jobs)]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))}
@@ -65,11 +68,21 @@ def lint(corpus: Corpus, root: Path, jobs: int | None) -> dict[str, object]:
     return {"version": corpus.version, "findings": findings, "errors": errors}
 
 
-def snapshot(corpora: Iterable[Corpus], cache: Path, jobs: int | None) -> dict[str, object]:
+def snapshot(corpora: Iterable[Corpus], cache: Path, jobs: int | None, warm: bool = False) -> dict[str, object]:
+    """The findings of each corpus. `warm`: each corpus is linted twice with a fresh cache
+    directory — the run that fills the caches and the run served by them must agree (the
+    snapshot holds the warm run; a disagreement is a RuntimeError)."""
     results = {}
     for corpus in corpora:
         root = fetch_corpus(cache, corpus)
-        results[corpus.name] = lint(corpus, root, jobs)
+        if not warm:
+            results[corpus.name] = lint(corpus, root, jobs)
+            continue
+        with tempfile.TemporaryDirectory(prefix="asynclint-ecosystem-") as directory:
+            cold = lint(corpus, root, jobs, Path(directory))
+            results[corpus.name] = lint(corpus, root, jobs, Path(directory))
+        if results[corpus.name] != cold:
+            raise RuntimeError(f"{corpus.label}: the warm run's findings differ from the cold run's")
     return {"format": FORMAT, "corpora": results}
 
 
@@ -138,6 +151,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="corpora to lint (default: %(default)s)")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="download cache (default: %(default)s)")
     parser.add_argument("--jobs", type=int, help="asynclint --jobs (default: one per CPU)")
+    parser.add_argument("--warm", action="store_true",
+                        help="lint each corpus twice with a fresh cache: fill it, then be served by it; "
+                             "the two runs must agree")
     parser.add_argument("--out", type=Path, help="write the snapshot here")
     parser.add_argument("--compare", type=Path, metavar="SNAPSHOT",
                         help="print the findings added and removed since SNAPSHOT; exit 1 if any")
@@ -147,7 +163,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     corpora = select_corpora(read_corpora(args.corpora), args.only)
-    current = snapshot(corpora, args.cache.expanduser(), args.jobs)
+    current = snapshot(corpora, args.cache.expanduser(), args.jobs, args.warm)
     print(counts(current))
     if args.out is not None:
         args.out.write_text(dump(current), encoding="utf-8")

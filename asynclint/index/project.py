@@ -71,6 +71,7 @@ class Project(AttributeFacts):
         self._state: tuple[dict[str, list[Ref | None]], ModuleReads] | None = None
         self._class_chains: Memo[str, tuple[tuple[ModuleSummary, str], ...]] = Memo(self.reads)
         self._schemas: Memo[str, Schema | None] = Memo(self.reads)
+        self._follows: Memo[str, tuple[ModuleSummary, str] | None] = Memo(self.reads)
 
     # -- summaries ------------------------------------------------------------------------------
     def load(
@@ -101,8 +102,12 @@ class Project(AttributeFacts):
             self._schemas.clear()
             self._chains.clear()
             self._chain_reads.clear()
-        elif module not in self._digests and summary.state_attrs:
-            self._state = None  # a module read after request.state was collected
+            self._follows.clear()
+        else:
+            if module not in self._digests and summary.state_attrs:
+                self._state = None  # a module read after request.state was collected
+            if module not in self.modules and self._summaries.get(module) is None:
+                self._follows.clear()  # a name outside the map: `locate` can find it now
         self._summaries[module] = summary
         self._digests[module] = key
         self._paths[module] = path
@@ -123,12 +128,13 @@ class Project(AttributeFacts):
         except source.SourceError:
             self._digests[module] = UNREADABLE
             return
-        # Recorded before parsing: a file that fails to parse is a read like any other.
-        self._digests[module] = digest(text, module, package_of(module, path))
+        key = digest(text, module, package_of(module, path))
         try:
-            self.load(text, str(path), module)
+            if self.load(text, str(path), module) is not None:
+                return
         except (SyntaxError, NewerGrammarError, ValueError, RecursionError, MemoryError):
             pass
+        self._digests[module] = key  # a file that fails to parse is a read like any other
 
     def locate(self, qualified: str) -> tuple[ModuleSummary, str] | None:
         """The summary holding `qualified` and the name inside it (`Repo.get`)."""
@@ -146,7 +152,11 @@ class Project(AttributeFacts):
         return None
 
     def follow(self, qualified: str) -> tuple[ModuleSummary, str] | None:
-        """Locate a name, following re-exports (`from .db import SessionLocal` in __init__)."""
+        """Locate a name, following re-exports (`from .db import SessionLocal` in __init__);
+        memoised (rules ask for the same names over and over)."""
+        return self._follows.get(qualified, lambda: self._follow(qualified))
+
+    def _follow(self, qualified: str) -> tuple[ModuleSummary, str] | None:
         for _ in range(_MAX_REEXPORTS):
             found = self.locate(qualified)
             if found is None:
