@@ -966,7 +966,9 @@ def test_request_state_and_base_classes_follow_a_module_whose_text_changed(tmp_p
     from asynclint.analysis.kinds import REQUEST, Kind
     from asynclint.analysis.values import Attr, Known, SelfAttr, evaluate
 
-    write_project(tmp_path, {"app/database.py": DATABASE})
+    # app/repo.py is a project file (request.state is collected from the project's modules),
+    # and the editor's buffer of it changes.
+    write_project(tmp_path, {"app/database.py": DATABASE, "app/repo.py": "x = 1\n"})
     project = Project(module_map(find_root(tmp_path), sorted(tmp_path.rglob("*.py"))))
     state_db = Attr(Attr(Known(Kind(REQUEST)), "state"), "db")
     session = SelfAttr("app.repo.Repo", "session")

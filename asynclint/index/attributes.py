@@ -65,7 +65,10 @@ class AttributeFacts:
 
     def _collect_state(self) -> dict[str, list[Ref | None]]:
         state: dict[str, list[Ref | None]] = {}
-        for module in sorted(set(self.modules) | set(self._summaries)):
+        # The project's modules, not whatever this process happened to load besides: a file
+        # whose module name two files claim (dropped from the map) is no fact for others
+        # anywhere else either, and a worker's history must not decide a finding.
+        for module in sorted(self.modules):
             if module not in self._summaries and not self._mentions_state(module):
                 continue
             summary = self.summary(module)
