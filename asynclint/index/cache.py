@@ -130,31 +130,35 @@ def decode_entry(key: str, data: bytes) -> ModuleSummary | None:
 _READY, _ABSENT, _DISABLED = "ready", "absent", "disabled"
 
 
-class SummaryCache:
+class EntryFiles:
+    """Entries as files in one cache location, each read and written safely: the directories
+    are checked (`_check`) before the first read or write, a read opens no symlink and waits on
+    no FIFO (`_read`), a write is atomic (tempfile + `os.replace`). Any failure is a miss or a
+    write not done, never an error. The summary cache and the walk cache (`walk_cache.py`)
+    share it."""
+
     def __init__(self, location: CacheLocation) -> None:
         self.location = location
         self.directory = location.directory
         self._state = _ABSENT  # checked again until ready (another worker may create it)
 
-    def get(self, key: str) -> ModuleSummary | None:
+    def read(self, name: str) -> bytes | None:
         if not self._usable(create=False):
             return None
         try:
-            data = _read(self.directory / key)
+            return _read(self.directory / name)
         except OSError:
             return None
-        return decode_entry(key, data) if data is not None else None
 
-    def put(self, key: str, summary: ModuleSummary) -> None:
+    def write(self, name: str, data: bytes) -> None:
         temporary = None
         try:
-            data = encode_entry(key, summary)
-            if data is None or not self._usable(create=True):
+            if not self._usable(create=True):
                 return
             descriptor, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(data)
-            os.replace(temporary, self.directory / key)
+            os.replace(temporary, self.directory / name)
             temporary = None
         except OSError:
             pass  # a cache that cannot be written only costs time
@@ -166,6 +170,22 @@ class SummaryCache:
         if self._state == _ABSENT:
             self._state = _check(self.location, create)
         return self._state == _READY
+
+
+class SummaryCache:
+    def __init__(self, location: CacheLocation) -> None:
+        self.location = location
+        self.directory = location.directory
+        self._files = EntryFiles(location)
+
+    def get(self, key: str) -> ModuleSummary | None:
+        data = self._files.read(key)
+        return decode_entry(key, data) if data is not None else None
+
+    def put(self, key: str, summary: ModuleSummary) -> None:
+        data = encode_entry(key, summary)
+        if data is not None:
+            self._files.write(key, data)
 
 
 def _check(location: CacheLocation, create: bool) -> str:
