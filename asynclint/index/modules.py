@@ -31,7 +31,10 @@ def package_name(path: Path, packages: set[str] | None = None) -> str:
 
     `packages` (absolute directories holding an `__init__.py`) saves the file-system checks
     when the project's file list is known."""
-    absolute = os.path.abspath(path)
+    return _package_name(os.path.abspath(path), packages)
+
+
+def _package_name(absolute: str, packages: set[str] | None) -> str:
     directory, filename = os.path.split(absolute)
     stem = filename.rpartition(".")[0] or filename
     parts = [] if stem == "__init__" else [stem]
@@ -66,20 +69,28 @@ class ModuleMap:
     def __init__(self, root: Path, files: Iterable[Path]) -> None:
         self.root = os.path.abspath(root)
         files = list(files)
+        # Each file's absolute path once, and a prefix test instead of relpath: these calls
+        # were most of the cost of mapping a large project, paid by every single-file run.
+        absolute = [os.path.abspath(file) for file in files]
         self.packages = {
-            os.path.dirname(os.path.abspath(file)) for file in files if file.name == "__init__.py"
+            os.path.dirname(path)
+            for file, path in zip(files, absolute)
+            if file.name == "__init__.py"
         }
+        self._prefix = os.path.normcase(os.path.join(self.root, ""))
         claims: dict[str, set[Path]] = {}
-        for file in files:
-            for name in self._names(file):
+        for file, path in zip(files, absolute):
+            for name in self._names(path):
                 claims.setdefault(name, set()).add(file)
         # A name two files claim is dropped: unknown beats wrong.
         self.modules = {name: next(iter(paths)) for name, paths in claims.items() if len(paths) == 1}
 
-    def _names(self, file: Path) -> set[str]:
-        names = {package_name(file, self.packages)}
-        relative = os.path.relpath(os.path.abspath(file), self.root)
-        if not relative.startswith(".."):
+    def _names(self, path: str) -> set[str]:
+        """The names of the file at `path` (absolute)."""
+        names = {_package_name(path, self.packages)}
+        # Below the root (normcase: Windows compares paths ignoring case, as relpath does).
+        if os.path.normcase(path).startswith(self._prefix):
+            relative = path[len(self._prefix) :]
             parts = relative.removesuffix(".py").removesuffix(".pyi").split(os.sep)
             names.add(_dotted(parts) or "")
             if "src" in parts[:-1]:
