@@ -153,7 +153,8 @@ class EntryFiles:
     def write(self, name: str, data: bytes) -> None:
         temporary = None
         try:
-            if not self._usable(create=True):
+            # Bigger than a read accepts: writing it would only cost time.
+            if len(data) > _MAX_ENTRY_BYTES or not self._usable(create=True):
                 return
             descriptor, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
             with os.fdopen(descriptor, "wb") as handle:
