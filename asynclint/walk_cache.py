@@ -77,7 +77,7 @@ def find_cached(
 
 @dataclass(frozen=True)
 class _Entry:
-    """A decoded entry; its lists are as `json.loads` made them (checked by `decode_entry`, not
+    """A decoded entry; its lists are as `json.loads` made them (checked by `_decode`, not
     converted: this is read on every run)."""
 
     root: str  # resolved
@@ -95,7 +95,7 @@ def _cached_find(shown: str, root: Path, config: Config, location: CacheLocation
     key = _key(real, config)
     store = EntryFiles(walk_location(location))
     data = store.read(key)
-    entry = decode_entry(data, key, real) if data is not None else None
+    entry = _decode(data, key, real) if data is not None else None
     if entry is not None and _unchanged(entry):
         base = Path(shown)
         return Discovery(files=[base / relative for relative in entry.files])
@@ -154,10 +154,11 @@ def _is_file(path: str) -> bool:
 def _unchanged(entry: _Entry) -> bool:
     """Whether a walk now would find what the entry records: one stat per thing recorded."""
     root = entry.root
+    prefix = os.path.join(root, "")  # "/" is a root too
     try:
         current: list[int] = []
         for relative in entry.directories:
-            info = os.stat(f"{root}/{relative}" if relative else root)
+            info = os.stat(f"{prefix}{relative}" if relative else root)
             current += (info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev, info.st_size)
         if current != entry.stamps:
             return False
@@ -168,9 +169,9 @@ def _unchanged(entry: _Entry) -> bool:
             if os.path.exists(os.path.join(directory, ".git")) != has_git:
                 return False
         for relative, regular in entry.links:
-            if _is_file(f"{root}/{relative}") != regular:
+            if _is_file(f"{prefix}{relative}") != regular:
                 return False
-    except (OSError, _Unknown):
+    except (OSError, ValueError, _Unknown):  # ValueError: a NUL in a path, as a last defence
         return False
     return True
 
@@ -180,7 +181,17 @@ def _relative(path: str, top: str) -> str:
     """`path` (absolute, below or at `top`) relative to `top`, "/"-separated."""
     if path == top:
         return ""
-    return path[len(top) + 1 :].replace(os.sep, "/")
+    return path[len(os.path.join(top, "")) :].replace(os.sep, "/")
+
+
+def _relative_files(files: list[Path], base: Path) -> list[str]:
+    """The walk's files (each `base / ...`) relative to `base`, "/"-separated."""
+    shown = str(base)
+    prefix = "" if shown == "." else os.path.join(shown, "")  # Path(".") / "a" is "a"
+    names = [str(file) for file in files]
+    if not all(name.startswith(prefix) for name in names):  # not expected; exact either way
+        return [file.relative_to(base).as_posix() for file in files]
+    return [name[len(prefix) :].replace(os.sep, "/") for name in names]
 
 
 def _encode(
@@ -201,7 +212,7 @@ def _encode(
         [[path, _stamp(info) if info is not None else None] for path, info in listing.gitignores],
         [[directory, has_git] for directory, has_git in listing.repositories],
         [[_relative(path, real), regular] for path, regular in listing.links],
-        [file.relative_to(base).as_posix() for file in files],
+        _relative_files(files, base),
     ]
     try:
         return json.dumps(entry, separators=(",", ":"), ensure_ascii=True).encode("ascii")
@@ -209,7 +220,7 @@ def _encode(
         return None
 
 
-def decode_entry(data: bytes, key: str, real_root: str) -> _Entry | None:
+def _decode(data: bytes, key: str, real_root: str) -> _Entry | None:
     """The entry in `data`; None unless it is exactly an entry for `key` and `real_root`."""
     try:
         entry = json.loads(data)
@@ -257,7 +268,7 @@ def _is_gitignore_row(row: object) -> bool:
         type(row) is list
         and len(row) == 2
         and type(row[0]) is str
-        and os.path.isabs(row[0])
+        and _is_absolute(row[0])
         and (
             row[1] is None
             or (type(row[1]) is list and len(row[1]) == 5 and _all_of_type(row[1], int))
@@ -270,9 +281,13 @@ def _is_flag_row(row: object, absolute: bool) -> bool:
         type(row) is list
         and len(row) == 2
         and type(row[0]) is str
-        and (os.path.isabs(row[0]) if absolute else _relative_paths([row[0]]))
+        and (_is_absolute(row[0]) if absolute else _relative_paths([row[0]]))
         and type(row[1]) is bool
     )
+
+
+def _is_absolute(path: str) -> bool:
+    return os.path.isabs(path) and "\0" not in path
 
 
 # Separators a recorded path may not hold besides "/" (Windows: a backslash, a drive's colon).
@@ -285,5 +300,8 @@ def _relative_paths(paths: list[str]) -> bool:
     # instead of a split per path.
     if not paths:
         return True
-    joined = "\0" + "\0".join(paths).replace("/", "\0") + "\0"
+    joined = "\0".join(paths)
+    if joined.count("\0") != len(paths) - 1:
+        return False  # a NUL in a path: no file system has one, and os.stat rejects it
+    joined = "\0" + joined.replace("/", "\0") + "\0"
     return not any(bad in joined for bad in ("\0\0", "\0.\0", "\0..\0", *_FOREIGN))

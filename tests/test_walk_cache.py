@@ -30,8 +30,8 @@ BLOCKING = "import time\n\nasync def f():\n    time.sleep(1)\n"
 FILES = {
     "pyproject.toml": "[tool.asynclint]\n",
     "app/__init__.py": "",
-    "app/clients.py": "import requests\n\ndef fetch(url):\n    return requests.get(url, timeout=5)\n",
-    "app/routes.py": "from app.clients import fetch\n\nasync def get(url):\n    return fetch(url)\n",
+    "app/clients.py": "import requests\n\ndef fetch(u):\n    return requests.get(u, timeout=9)\n",
+    "app/routes.py": "from app.clients import fetch\n\nasync def get(u):\n    return fetch(u)\n",
     "app/models.generated.py": "",
     "app/api/v1/items.py": BLOCKING,
     "pkg/.gitignore": "local_*.py\n",
@@ -331,6 +331,8 @@ WRONG_SHAPES: dict[str, Callable[[list[Any]], None]] = {
     "a file above the root": lying(lambda entry: entry[-1].append("../shared/linked.py")),
     "an absolute file": lying(lambda entry: entry[-1].append("/etc/passwd.py")),
     "a file that is not Python": lying(lambda entry: entry[-1].append("app/notes.txt")),
+    "a file name holding a NUL": lying(lambda entry: entry[-1].append("app/x\0y.py")),
+    "a directory holding a NUL": lying(lambda entry: entry[4].__setitem__(1, "app\0")),
     "a link flag that is a number": lying(lambda entry: entry[8][0].__setitem__(1, 1)),
     "a .gitignore stamp that is a string": lying(lambda entry: entry[6][0].__setitem__(1, "x")),
 }
