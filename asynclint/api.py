@@ -14,7 +14,6 @@ from typing import Iterable
 import pathspec
 
 from asynclint.config import Config
-from asynclint.discovery import discover, find
 from asynclint import source
 from asynclint.findings import FileError, FileResult, Finding, sort_findings
 from asynclint.index.cache import cache_location
@@ -23,6 +22,7 @@ from asynclint.options import CheckOptions
 from asynclint.patterns import pattern_spec
 from asynclint.result_cache import ResultCache
 from asynclint.tasks import Task, default_jobs
+from asynclint.walk_cache import find_cached, project_files
 
 
 @dataclass
@@ -54,10 +54,14 @@ def check_options(
     )
 
 
-def project_modules(start: Path, config: Config) -> ModuleMap:
-    """The module map of the project holding `start` (found by pyproject.toml / .git)."""
+def project_modules(
+    start: Path, config: Config, cache: bool = False, cache_dir: Path | None = None
+) -> ModuleMap:
+    """The module map of the project holding `start` (found by pyproject.toml / .git); `cache`:
+    its file list from the walk cache (`walk_cache.py`)."""
     root = find_root(start)
-    return ModuleMap(root, discover([str(root)], config))
+    location = cache_location(root, cache_dir) if cache else None
+    return ModuleMap(root, project_files(root, config, location))
 
 
 def lint_paths(
@@ -72,7 +76,7 @@ def lint_paths(
 
     Raises discovery.MissingPath for a path that does not exist."""
     paths = list(paths)
-    found = find(paths, config, force_exclude)
+    found = find_cached(paths, config, force_exclude, cache, cache_dir)
     files = found.files
     outcome = LintResult(errors=found.errors, notes=list(found.notes))
     if not files:
@@ -82,7 +86,8 @@ def lint_paths(
     # Otherwise the walk for facts says nothing: what it cannot read is not what was asked
     # about (pre-commit names a few files; ruff too reports only those).
     whole = len(paths) == 1 and Path(paths[0]).resolve() == root
-    modules = ModuleMap(root, files if whole else discover([str(root)], config))
+    location = cache_location(root, cache_dir) if cache else None
+    modules = ModuleMap(root, files if whole else project_files(root, config, location))
     options = check_options(config, modules, cache, cache_dir)
     reuse = (
         ResultCache(options.cache, modules.modules, options) if options.cache is not None else None
@@ -133,7 +138,11 @@ def lint_text(
 ) -> LintResult:
     """Lint an editor buffer as if it were the file at `path` (in a worker, as files are)."""
     file = Path(path)
-    modules = project_modules(file.absolute(), config) if os.path.isdir(file.parent) else None
+    modules = (
+        project_modules(file.absolute(), config, cache, cache_dir)
+        if os.path.isdir(file.parent)
+        else None
+    )
     module = modules.name_of(file) if modules is not None else None
     task = Task(path, module, text, explicit=True)
     from asynclint.runner import run  # imports the checker and libcst

@@ -25,6 +25,14 @@ from asynclint.findings import FileError
 from asynclint.patterns import lenient_spec, pattern_spec
 
 PYTHON_SUFFIXES = (".py", ".pyi")
+# Directories that never hold project source, skipped by name before any pattern matching
+# (matching costs more than the rest of a walk): version-control metadata, which git and the
+# others never treat as content, and bytecode caches, which hold only .pyc files. Unlike the
+# default excludes (`config.DEFAULT_EXCLUDE`) this holds whatever `exclude` says, so it lists
+# only directories whose .py files could never be the project's: not node_modules, .venv or
+# build, which can hold Python (node-gyp ships gyp's) that a user who replaces `exclude` may
+# want linted.
+NEVER_SOURCE = frozenset({".git", ".hg", ".svn", ".bzr", "__pycache__"})
 
 
 class MissingPath(Exception):
@@ -45,6 +53,39 @@ class Discovery:
         self.errors.append(FileError(shown, f"cannot read: {error.strerror or error}"))
 
 
+@dataclass
+class Listing:
+    """What a directory walk's file list depends on, recorded for the walk cache
+    (`walk_cache.py`) to check later with one stat each: every directory listed and every
+    `.gitignore` consulted, each stat taken *before* it was read (so a change made while the
+    walk ran shows as a different stat next time), every `.git` looked for above the walk, and
+    every linked file (its target can go without its directory changing). Paths are absolute
+    strings. `complete` is False when a stat failed: such a walk cannot be checked later."""
+
+    directories: list[tuple[str, os.stat_result]] = field(default_factory=list)
+    gitignores: list[tuple[str, os.stat_result | None]] = field(default_factory=list)  # None: none
+    repositories: list[tuple[str, bool]] = field(default_factory=list)  # (directory, has .git)
+    links: list[tuple[str, bool]] = field(default_factory=list)  # (link, target is a file)
+    complete: bool = True
+
+    def directory(self, path: str) -> None:
+        try:
+            self.directories.append((path, os.stat(path)))
+        except OSError:
+            self.complete = False  # the walk reports what it meets; this only stops caching
+
+    def gitignore(self, path: str) -> None:
+        try:
+            info = os.stat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            self.gitignores.append((path, None))
+            return
+        except OSError:
+            self.complete = False
+            return
+        self.gitignores.append((path, info if stat.S_ISREG(info.st_mode) else None))
+
+
 @dataclass(frozen=True)
 class _Ignore:
     base: Path
@@ -59,9 +100,13 @@ class _Ignore:
         return self.spec.match_file(relative + "/" if is_dir else relative)
 
 
-def _gitignore(directory: Path, shown: str, found: Discovery) -> _Ignore | None:
+def _gitignore(
+    directory: Path, shown: str, found: Discovery, listing: Listing | None = None
+) -> _Ignore | None:
     """The `.gitignore` in `directory` (`shown` is how the user sees that directory)."""
     shown_file = str(Path(shown, ".gitignore"))
+    if listing is not None:
+        listing.gitignore(str(directory / ".gitignore"))
     try:
         data = source.read_regular(str(directory / ".gitignore"))
     except (FileNotFoundError, NotADirectoryError, source.NotRegularFile):
@@ -75,14 +120,19 @@ def _gitignore(directory: Path, shown: str, found: Discovery) -> _Ignore | None:
     return _Ignore(directory, spec)
 
 
-def _ancestor_gitignores(directory: Path, found: Discovery) -> list[_Ignore]:
+def _ancestor_gitignores(
+    directory: Path, found: Discovery, listing: Listing | None = None
+) -> list[_Ignore]:
     """`.gitignore` files above the walk's start, up to the repository's top."""
     ignores = []
     for ancestor in directory.parents:
-        ignore = _gitignore(ancestor, _shown(ancestor), found)
+        ignore = _gitignore(ancestor, _shown(ancestor), found, listing)
         if ignore is not None:
             ignores.append(ignore)
-        if os.path.exists(ancestor / ".git"):
+        top = os.path.exists(ancestor / ".git")
+        if listing is not None:
+            listing.repositories.append((str(ancestor), top))
+        if top:
             break
     return ignores
 
@@ -103,12 +153,18 @@ def discover(paths: Iterable[str], config: Config, force_exclude: bool = False) 
     return find(paths, config, force_exclude).files
 
 
-def find(paths: Iterable[str], config: Config, force_exclude: bool = False) -> Discovery:
+def find(
+    paths: Iterable[str],
+    config: Config,
+    force_exclude: bool = False,
+    listing: Listing | None = None,
+) -> Discovery:
     """Python files under `paths`, sorted, without duplicates, and what could not be read.
     Raises MissingPath.
 
     `force_exclude` applies the excludes to files named explicitly too (pre-commit names every
-    changed file, excluded or not)."""
+    changed file, excluded or not). `listing`, for a walk of one directory, records what the
+    result depends on (see `Listing`)."""
     exclude_spec = pattern_spec((*config.exclude, *config.extend_exclude))
     found = Discovery()
     files: dict[Path, None] = {}
@@ -125,8 +181,8 @@ def find(paths: Iterable[str], config: Config, force_exclude: bool = False) -> D
             start = path.resolve()
             # Patterns are anchored at the config's directory; a tree outside it at its own top.
             anchor = config.root if start.is_relative_to(config.root) else start
-            ignores = [_Ignore(anchor, exclude_spec), *_ancestor_gitignores(start, found)]
-            for file in _walk(path, start, ignores, found):
+            ignores = [_Ignore(anchor, exclude_spec), *_ancestor_gitignores(start, found, listing)]
+            for file in _walk(path, start, ignores, found, listing):
                 files.setdefault(file, None)
         elif force_exclude and _excluded_file(path, config.root, exclude_spec):
             continue
@@ -151,30 +207,47 @@ def _excluded_file(path: Path, root: Path, spec: pathspec.PathSpec) -> bool:
     )
 
 
-def _walk(shown: Path, real: Path, ignores: list[_Ignore], found: Discovery) -> Iterator[Path]:
+def _walk(
+    shown: Path,
+    real: Path,
+    ignores: list[_Ignore],
+    found: Discovery,
+    listing: Listing | None = None,
+) -> Iterator[Path]:
     """Yield files under `shown` (the path as the user wrote it); `real` is its resolved form.
 
     Iterative (a stack, not recursion): a deep tree is no RecursionError. The caller sorts."""
     stack = [(shown, real, ignores)]
     while stack:
         shown, real, ignores = stack.pop()
+        if listing is not None:
+            listing.directory(str(real))
         try:
             with os.scandir(real) as scan:
                 entries = sorted(scan, key=lambda entry: entry.name)
         except OSError as error:
             found.cannot_read(str(shown), error)
             continue
-        own = _gitignore(real, str(shown), found)
-        if own is not None:
-            ignores = [*ignores, own]
+        # Opened only when listed: most directories have none, and a failed open per directory
+        # costs more than this scan. (`lower`: a case-insensitive file system opens .GITIGNORE.)
+        if any(entry.name.lower() == ".gitignore" for entry in entries):
+            own = _gitignore(real, str(shown), found, listing)
+            if own is not None:
+                ignores = [*ignores, own]
         for entry in entries:
             try:
                 # Symlinked directories are not walked; a linked file is linted.
                 is_dir = entry.is_dir(follow_symlinks=False)
+                if is_dir and entry.name in NEVER_SOURCE:
+                    continue
                 if not is_dir and not entry.name.endswith(PYTHON_SUFFIXES):
                     continue  # cheaper than matching it against the ignore patterns
-                if not is_dir and not entry.is_file():
-                    continue  # a FIFO, socket or device (git skips them too), or a dangling link
+                if not is_dir:
+                    regular = entry.is_file()
+                    if listing is not None and entry.is_symlink():
+                        listing.links.append((entry.path, regular))
+                    if not regular:
+                        continue  # a FIFO, socket or device (git skips them), or a dangling link
             except OSError as error:
                 found.cannot_read(str(shown / entry.name), error)
                 continue

@@ -78,6 +78,7 @@ def check_source(
         return result
     module = module or Path(path).stem or "<module>"
     project = project if project is not None else make_project(options)
+    project.checking = module
     with project.reads.capture() as reads:
         _check_summary(text, path, module, options, project, result)
     result.reads = reads

@@ -99,6 +99,61 @@ def test_exclude_from_pyproject_is_anchored_at_its_directory() -> None:
     ]
 
 
+
+@pytest.mark.parametrize("directory", [".git", ".hg", ".svn", ".bzr", "__pycache__"])
+def test_version_control_and_bytecode_directories_are_skipped_whatever_exclude_says(
+    directory: str,
+) -> None:
+    make("app.py", f"{directory}/hooks/lib.py", f"pkg/{directory}/lib.py")
+    assert found(config=replace(Config(), exclude=())) == ["app.py"]
+
+
+def test_other_default_excludes_are_walked_when_exclude_replaces_them() -> None:
+    """node_modules and .venv can hold Python (node-gyp ships gyp's): the user's `exclude`
+    decides, as it does for ruff."""
+    make("app.py", "node_modules/gyp/pylib.py", ".venv/lib.py")
+    config = replace(Config(), exclude=())
+    assert found(config=config) == [".venv/lib.py", "app.py", "node_modules/gyp/pylib.py"]
+
+
+def test_skipped_directories_are_not_matched_against_the_patterns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import asynclint.discovery as discovery
+
+    make("app.py", ".git/x.py", "pkg/__pycache__/x.py", "pkg/mod.py")
+    matched: list[str] = []
+    real = discovery._Ignore.matches
+
+    def recording(self: object, path: str, is_dir: bool) -> bool:
+        matched.append(os.path.basename(path))
+        return real(self, path, is_dir)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(discovery._Ignore, "matches", recording)
+    assert found() == ["app.py", "pkg/mod.py"]
+    assert matched and not {".git", "__pycache__"} & set(matched)
+
+
+def test_a_gitignore_is_read_only_in_directories_that_list_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import asynclint.discovery as discovery
+
+    Path("pkg").mkdir()
+    Path("pkg/.gitignore").write_text("local.py\n")
+    make("app.py", "pkg/local.py", "pkg/mod.py", "other/mod.py")
+    read: list[str] = []
+    real = discovery.source.read_regular
+
+    def recording(path: str) -> bytes:
+        if not os.path.relpath(path).startswith(".."):  # those above the walk are looked for
+            read.append(os.path.relpath(path))
+        return real(path)
+
+    monkeypatch.setattr(discovery.source, "read_regular", recording)
+    assert found() == ["app.py", "other/mod.py", "pkg/mod.py"]
+    assert read == [os.path.join("pkg", ".gitignore")]
+
 def test_explicitly_named_file_is_linted_even_if_excluded_or_gitignored() -> None:
     Path(".gitignore").write_text("ignored.py\n")
     make(".venv/lib.py", "ignored.py")

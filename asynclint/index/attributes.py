@@ -55,20 +55,20 @@ class AttributeFacts:
     def request_state(self, name: str) -> Ref | None:
         """Every value the project assigns to `<request>.state.<name>` (`OneOf` them: known
         only when they agree). Project-wide: the modules mentioning `.state.` are summarised."""
-        if self._state is None:
+        checking = self.checking if self.checking not in self.modules else None
+        if self._state is None or self._state[0] != checking:
             with self.reads.capture() as reads:
-                self._state = (self._collect_state(), reads)
+                self._state = (checking, self._collect_state(checking), reads)
         else:
-            self.reads.charge(self._state[1])
-        values = self._state[0].get(name)
+            self.reads.charge(self._state[2])
+        values = self._state[1].get(name)
         return one_value(values) if values else None
 
-    def _collect_state(self) -> dict[str, list[Ref | None]]:
+    def _collect_state(self, checking: str | None) -> dict[str, list[Ref | None]]:
         state: dict[str, list[Ref | None]] = {}
-        # The project's modules, not whatever this process happened to load besides: a file
-        # whose module name two files claim (dropped from the map) is no fact for others
-        # anywhere else either, and a worker's history must not decide a finding.
-        for module in sorted(self.modules):
+        # The project's modules and the file being checked — not whatever else this process
+        # happened to load: a worker's history must not decide a finding.
+        for module in sorted({*self.modules, *([checking] if checking else [])}):
             if module not in self._summaries and not self._mentions_state(module):
                 continue
             summary = self.summary(module)

@@ -148,35 +148,35 @@ def decode_entry(
 _READY, _ABSENT, _DISABLED = "ready", "absent", "disabled"
 
 
-class EntryCache(Generic[T]):
-    """One directory of entries of one dataclass type, each a file named by its key."""
+class EntryFiles:
+    """Entries as files in one cache location, each read and written safely: the directories
+    are checked (`_check`) before the first read or write, a read opens no symlink and waits on
+    no FIFO (`_read`), a write is atomic (tempfile + `os.replace`). Any failure is a miss or a
+    write not done, never an error. The summary, result and walk caches share it."""
 
-    def __init__(self, location: CacheLocation, codec: Codec[T], magic: str) -> None:
+    def __init__(self, location: CacheLocation) -> None:
         self.location = location
         self.directory = location.directory
-        self._codec = codec
-        self._magic = magic
         self._state = _ABSENT  # checked again until ready (another worker may create it)
 
-    def get(self, key: str) -> T | None:
+    def read(self, name: str) -> bytes | None:
         if not self._usable(create=False):
             return None
         try:
-            data = _read(self.directory / key)
+            return _read(self.directory / name)
         except OSError:
             return None
-        return decode_entry(key, data, self._codec, self._magic) if data is not None else None
 
-    def put(self, key: str, value: T) -> None:
+    def write(self, name: str, data: bytes) -> None:
         temporary = None
         try:
-            data = encode_entry(key, value, self._codec, self._magic)
-            if data is None or not self._usable(create=True):
+            # Bigger than a read accepts: writing it would only cost time.
+            if len(data) > _MAX_ENTRY_BYTES or not self._usable(create=True):
                 return
             descriptor, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(data)
-            os.replace(temporary, self.directory / key)
+            os.replace(temporary, self.directory / name)
             temporary = None
         except OSError:
             pass  # a cache that cannot be written only costs time
@@ -184,11 +184,11 @@ class EntryCache(Generic[T]):
             if temporary is not None:
                 _remove(temporary)
 
-    def touch(self, key: str, older_than: float) -> None:
+    def touch(self, name: str, older_than: float) -> None:
         """Mark an entry used (pruning goes by age), when its mark is older than `older_than`
         seconds: a warm run rewrites no file and touches few."""
         try:
-            path = self.directory / key
+            path = self.directory / name
             if time.time() - os.lstat(path).st_mtime > older_than:
                 os.utime(path, follow_symlinks=False)
         except (OSError, NotImplementedError):
@@ -202,6 +202,24 @@ class EntryCache(Generic[T]):
         if self._state == _ABSENT:
             self._state = _check(self.location, create)
         return self._state == _READY
+
+
+class EntryCache(EntryFiles, Generic[T]):
+    """Entries of one dataclass type, encoded by `codec` and marked by `magic`."""
+
+    def __init__(self, location: CacheLocation, codec: Codec[T], magic: str) -> None:
+        super().__init__(location)
+        self._codec = codec
+        self._magic = magic
+
+    def get(self, key: str) -> T | None:
+        data = self.read(key)
+        return decode_entry(key, data, self._codec, self._magic) if data is not None else None
+
+    def put(self, key: str, value: T) -> None:
+        data = encode_entry(key, value, self._codec, self._magic)
+        if data is not None:
+            self.write(key, data)
 
 
 class SummaryCache(EntryCache["ModuleSummary"]):

@@ -68,7 +68,8 @@ class ModuleMap:
 
     def __init__(self, root: Path, files: Iterable[Path]) -> None:
         self.root = os.path.abspath(root)
-        self._prefix = os.path.join(self.root, "")
+        # normcase: Windows compares paths ignoring case, as relpath does.
+        self._prefix = os.path.normcase(os.path.join(self.root, ""))
         files = list(files)
         # One getcwd for the whole map, not one per file (os.path.abspath asks every time).
         cwd = os.getcwd()
@@ -89,7 +90,7 @@ class ModuleMap:
     def _names(self, file: Path, absolute: str) -> set[str]:
         own = _package_name(absolute, self.packages)
         names = {own}
-        if absolute.startswith(self._prefix):
+        if os.path.normcase(absolute).startswith(self._prefix):
             self._own[file] = own
             relative = absolute[len(self._prefix) :]
             parts = relative.removesuffix(".py").removesuffix(".pyi").split(os.sep)

@@ -67,8 +67,12 @@ class Project(AttributeFacts):
         self._chains: dict[str, tuple[Link, ...] | None] = {}
         self._chain_reads: dict[str, ModuleReads] = {}
         self._paths: dict[str, str] = {}
-        # request.state, project-wide, and the reads it was collected from
-        self._state: tuple[dict[str, list[Ref | None]], ModuleReads] | None = None
+        # The module of the file being checked (set by the engine): a fact for its own check
+        # even when the map does not have its name.
+        self.checking: str | None = None
+        # request.state, project-wide (with the checked module when the map lacks it), and the
+        # reads it was collected from
+        self._state: tuple[str | None, dict[str, list[Ref | None]], ModuleReads] | None = None
         self._class_chains: Memo[str, tuple[tuple[ModuleSummary, str], ...]] = Memo(self.reads)
         self._schemas: Memo[str, Schema | None] = Memo(self.reads)
         self._follows: Memo[str, tuple[ModuleSummary, str] | None] = Memo(self.reads)
