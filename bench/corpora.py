@@ -39,10 +39,16 @@ class Corpus:
     name: str
     version: str
     why: str
+    optional: bool = False  # left out unless named in --only (or run.py --large)
 
     @property
     def label(self) -> str:
         return f"{self.name} {self.version}"
+
+
+# A `why` that starts with this marks a corpus too large for the default set. Older readers of
+# the list see it as part of the text, so the format stays `NAME VERSION why...`.
+OPTIONAL_MARK = "[optional]"
 
 
 def read_corpora(path: Path) -> list[Corpus]:
@@ -57,13 +63,20 @@ def read_corpora(path: Path) -> list[Corpus]:
             raise SystemExit(
                 f"{path}:{lineno}: expected 'NAME VERSION why...', got {raw!r}"
             )
-        corpora.append(Corpus(parts[0], parts[1], parts[2] if len(parts) == 3 else ""))
+        why = parts[2] if len(parts) == 3 else ""
+        optional = why.startswith(OPTIONAL_MARK)
+        if optional:
+            why = why[len(OPTIONAL_MARK):].strip()
+        corpora.append(Corpus(parts[0], parts[1], why, optional))
     return corpora
 
 
-def select_corpora(corpora: list[Corpus], only: str | None) -> list[Corpus]:
+def select_corpora(
+    corpora: list[Corpus], only: str | None, include_optional: bool = False
+) -> list[Corpus]:
+    """The corpora named in ``only`` (optional ones too), else every non-optional one."""
     if not only:
-        return corpora
+        return [c for c in corpora if include_optional or not c.optional]
     by_name = {c.name.lower(): c for c in corpora}
     wanted = [name.strip().lower() for name in only.split(",") if name.strip()]
     unknown = [name for name in wanted if name not in by_name]

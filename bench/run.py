@@ -45,7 +45,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="corpora list (default: %(default)s)",
     )
     parser.add_argument(
-        "--only", metavar="NAME[,NAME]", help="benchmark only these corpora"
+        "--only",
+        metavar="NAME[,NAME]",
+        help="benchmark only these corpora (optional ones too, when named)",
+    )
+    parser.add_argument(
+        "--large",
+        action="store_true",
+        help="with no --only: the optional large corpora too (homeassistant)",
     )
     parser.add_argument(
         "--cache",
@@ -101,7 +108,7 @@ def bench_corpus(
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    corpora = select_corpora(read_corpora(args.corpora), args.only)
+    corpora = select_corpora(read_corpora(args.corpora), args.only, args.large)
     info = machine_info(args.tools)
     print("asynclint benchmark")
     for key, value in info.items():
