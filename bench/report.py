@@ -12,6 +12,7 @@ from importlib import metadata
 from pathlib import Path
 
 from corpora import Corpus, SourceTree
+from proctree import SAMPLE_S
 from tools import REPO_ROOT, ToolResult, _asynclint_env, _script, _tail
 
 
@@ -150,6 +151,7 @@ HEADERS = (
     "wall s",
     "CPU s",
     "peak RSS MB",
+    "all procs MB",
     "findings",
     "status",
 )
@@ -162,11 +164,12 @@ def _row(result: ToolResult) -> list[str]:
             _num(result.wall_s, ".2f"),
             _num(result.cpu_s, ".2f"),
             _num(result.max_rss_mb, ".0f"),
+            _num(result.tree_rss_mb, ".0f"),
         ]
     elif result.status == "timeout" and result.runs:
-        times = [f"> {result.runs[-1].wall_s:.0f}", "-", "-"]
+        times = [f"> {result.runs[-1].wall_s:.0f}", "-", "-", "-"]
     else:
-        times = ["-", "-", "-"]
+        times = ["-", "-", "-", "-"]
     files, lines, findings = (
         _num(n, ",") for n in (cov.files, cov.lines, cov.findings)
     )
@@ -215,7 +218,7 @@ def _ratio_lines(tree: SourceTree, results: dict[str, ToolResult]) -> list[str]:
 def _floor_note(results: dict[str, ToolResult]) -> str:
     floors = [r.rss_floor_mb for res in results.values() for r in res.runs]
     floor = max((f for f in floors if f is not None), default=None)
-    return "" if floor is None else f" (floor: the launcher's own {floor:.0f} MB)"
+    return "" if floor is None else f"; floor: the launcher's own {floor:.0f} MB"
 
 
 def format_corpus_report(
@@ -226,7 +229,9 @@ def format_corpus_report(
     out = [
         f"== {corpus.label}: {size}  ({tree.root})",
         *([f"   {corpus.why}"] if corpus.why else []),
-        f"   wall, CPU: median of {repeat} run(s); peak RSS: max{_floor_note(results)}",
+        f"   wall, CPU: median of {repeat} run(s); peak RSS (largest process"
+        f"{_floor_note(results)}) and all procs (summed over the process tree,"
+        f" sampled every {SAMPLE_S * 1000:.0f} ms): max",
         "",
         format_table([_row(result) for result in results.values()]),
         *_notes(results),
@@ -251,6 +256,7 @@ def _result_json(result: ToolResult) -> dict[str, object]:
         "wall_s": result.wall_s,
         "cpu_s": result.cpu_s,
         "max_rss_mb": result.max_rss_mb,
+        "tree_rss_mb": result.tree_rss_mb,
         **asdict(result.coverage),
         "runs": runs,
     }

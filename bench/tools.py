@@ -173,6 +173,12 @@ class ToolResult:
             (r.max_rss_mb for r in self.runs if r.max_rss_mb is not None), default=None
         )
 
+    @property
+    def tree_rss_mb(self) -> float | None:
+        return max(
+            (r.tree_rss_mb for r in self.runs if r.tree_rss_mb is not None), default=None
+        )
+
 
 def _median(values: Iterable[float | None]) -> float | None:
     known = [value for value in values if value is not None]
