@@ -1,4 +1,4 @@
-"""Ratios, targets and the printed and JSON reports."""
+"""The printed and JSON reports: the machine, a table per corpus, the figures and targets."""
 
 from __future__ import annotations
 
@@ -7,79 +7,19 @@ import platform
 import subprocess
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
 
-from corpora import Corpus, SourceTree
+from cases import KEYS, REPO_ROOT, RUFF_SINGLE, STARTUP_KEYS, CorpusCases, asynclint_env
+from corpora import SourceTree
 from proctree import SAMPLE_S
-from tools import REPO_ROOT, ToolResult, _asynclint_env, _script, _tail
+from targets import Figure, corpus_figures, shown
+from tools import ToolResult, script, tail
 
-
-@dataclass(frozen=True)
-class Target:
-    baseline: str
-    max_ratio: float
-
-
-# Targets are stated for these exact pinned versions.
-TARGETS: dict[tuple[str, str], Target] = {
-    ("Django", "5.1.4"): Target("ruff", 6.0),
-    ("fastapi", "0.115.6"): Target("libcst-parse", 2.0),
-}
-RATIO_BASELINES = ("ruff", "libcst-parse")
-METRICS = (("CPU", "cpu_s"), ("wall", "wall_s"))
-
-
-@dataclass(frozen=True)
-class Ratio:
-    """asynclint's time over a baseline tool's, on one corpus."""
-
-    baseline: str
-    metric: str  # "CPU" or "wall"
-    value: float | None  # None: either tool missing or not ok
-    limit: float | None = None  # the target's bound, if this ratio has one
-
-    @property
-    def met(self) -> bool | None:
-        if self.limit is None or self.value is None:
-            return None
-        return self.value <= self.limit
-
-
-def ratio(results: dict[str, ToolResult], baseline: str, attr: str) -> float | None:
-    subject, base = results.get("asynclint"), results.get(baseline)
-    if subject is None or base is None or not (subject.ok and base.ok):
-        return None
-    num, den = getattr(subject, attr), getattr(base, attr)
-    return num / den if num is not None and den else None
-
-
-def ratios(results: dict[str, ToolResult]) -> list[Ratio]:
-    return [
-        Ratio(base, label, ratio(results, base, attr))
-        for base in RATIO_BASELINES
-        for label, attr in METRICS
-    ]
-
-
-def target_ratios(corpus: Corpus, results: dict[str, ToolResult]) -> list[Ratio]:
-    target = TARGETS.get((corpus.name, corpus.version))
-    if target is None:
-        return []
-    return [
-        Ratio(
-            target.baseline,
-            label,
-            ratio(results, target.baseline, attr),
-            target.max_ratio,
-        )
-        for label, attr in METRICS
-    ]
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+# Table order: asynclint's cases, then the baselines.
+ORDER = (*KEYS.values(), "ruff", RUFF_SINGLE, "flake8-async", "libcst-parse", "ast-parse")
+LABELS = {KEYS["cold"]: "asynclint cold", "ruff": "ruff cold"}
 
 
 def _tool_version(argv: Sequence[str], env: dict[str, str] | None = None) -> str:
@@ -93,7 +33,7 @@ def _tool_version(argv: Sequence[str], env: dict[str, str] | None = None) -> str
     return (
         lines[-1]
         if done.returncode == 0 and lines
-        else f"unavailable ({_tail(done.stderr, 120)})"
+        else f"unavailable ({tail(done.stderr, 120)})"
     )
 
 
@@ -124,14 +64,14 @@ def machine_info(tools: Sequence[str]) -> dict[str, str]:
         "python": f"{platform.python_implementation()} {platform.python_version()} ({sys.executable})",
     }
     if "ruff" in tools:
-        info["ruff"] = _tool_version([_script("ruff"), "--version"])
+        info["ruff"] = _tool_version([script("ruff"), "--version"])
     if "flake8-async" in tools:
         info["flake8-async"] = _dist_version("flake8-async")
     if "libcst-parse" in tools or "asynclint" in tools:
         info["libcst"] = _dist_version("libcst")
     if "asynclint" in tools:
         probe = "import asynclint; print(getattr(asynclint, '__version__', '(no __version__)'))"
-        version = _tool_version([sys.executable, "-c", probe], env=_asynclint_env())
+        version = _tool_version([sys.executable, "-c", probe], env=asynclint_env())
         info["asynclint"] = f"{version} from {REPO_ROOT}"
     return info
 
@@ -140,12 +80,13 @@ def _num(value: float | None, fmt: str) -> str:
     return "-" if value is None else format(value, fmt)
 
 
-def _times(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.2f}x"
+def _secs(value: float | None) -> str:
+    """Seconds; milliseconds matter for the start-up runs."""
+    return _num(value, ".2f" if value is None or value >= 0.1 else ".3f")
 
 
 HEADERS = (
-    "tool",
+    "run",
     "files",
     "lines",
     "wall s",
@@ -157,12 +98,12 @@ HEADERS = (
 )
 
 
-def _row(result: ToolResult) -> list[str]:
+def _row(key: str, result: ToolResult) -> list[str]:
     cov = result.coverage
     if result.ok:
         times = [
-            _num(result.wall_s, ".2f"),
-            _num(result.cpu_s, ".2f"),
+            _secs(result.wall_s),
+            _secs(result.cpu_s),
             _num(result.max_rss_mb, ".0f"),
             _num(result.tree_rss_mb, ".0f"),
         ]
@@ -170,15 +111,18 @@ def _row(result: ToolResult) -> list[str]:
         times = [f"> {result.runs[-1].wall_s:.0f}", "-", "-", "-"]
     else:
         times = ["-", "-", "-", "-"]
-    files, lines, findings = (
-        _num(n, ",") for n in (cov.files, cov.lines, cov.findings)
-    )
-    return [result.tool, files, lines, *times, findings, result.status]
+    files, lines, findings = (_num(n, ",") for n in (cov.files, cov.lines, cov.findings))
+    return [LABELS.get(key, key), files, lines, *times, findings, result.status]
 
 
-def format_table(rows: list[list[str]]) -> str:
-    table = [list(HEADERS), *rows]
-    widths = [max(len(row[i]) for row in table) for i in range(len(HEADERS))]
+def _ordered(results: dict[str, ToolResult]) -> list[tuple[str, ToolResult]]:
+    rank = {key: index for index, key in enumerate(ORDER)}
+    return sorted(results.items(), key=lambda item: rank.get(item[0], len(rank)))
+
+
+def format_table(rows: list[list[str]], headers: Sequence[str] = HEADERS) -> str:
+    table = [list(headers), *rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(headers))]
     lines = [
         "  ".join(
             cell.ljust(width) if i in (0, len(row) - 1) else cell.rjust(width)
@@ -191,28 +135,12 @@ def format_table(rows: list[list[str]]) -> str:
 
 
 def _notes(results: dict[str, ToolResult]) -> list[str]:
-    notes = []
-    for result in results.values():
-        for text in (result.detail, result.coverage.note):
-            if text:
-                notes.append(f"   {result.tool}: {text}")
-    return notes
-
-
-def _ratio_lines(tree: SourceTree, results: dict[str, ToolResult]) -> list[str]:
-    lines = [
-        f"   asynclint {r.metric} / {r.baseline} {r.metric}: {_times(r.value)}"
-        for r in ratios(results)
+    return [
+        f"   {LABELS.get(key, key)}: {text}"
+        for key, result in _ordered(results)
+        for text in (result.detail, result.coverage.note)
+        if text
     ]
-    targets = target_ratios(tree.corpus, results)
-    if targets:
-        lines.append(
-            f"   target: asynclint <= {targets[0].limit:g}x {targets[0].baseline}"
-        )
-    for r in targets:
-        verdict = {True: "met", False: "NOT met", None: "not measured"}[r.met]
-        lines.append(f"     {r.metric:<5} {_times(r.value)} -> {verdict}")
-    return lines
 
 
 def _floor_note(results: dict[str, ToolResult]) -> str:
@@ -221,28 +149,90 @@ def _floor_note(results: dict[str, ToolResult]) -> str:
     return "" if floor is None else f"; floor: the launcher's own {floor:.0f} MB"
 
 
-def format_corpus_report(
-    tree: SourceTree, results: dict[str, ToolResult], repeat: int
-) -> str:
+def _measuring_line(results: dict[str, ToolResult], runs: str) -> str:
+    return (
+        f"   wall, CPU: median of {runs}; peak RSS (largest process{_floor_note(results)})"
+        f" and all procs (summed over the process tree, sampled every"
+        f" {SAMPLE_S * 1000:.0f} ms): max"
+    )
+
+
+def _value(figure: Figure) -> str:
+    if figure.value is None:
+        return "n/a"
+    if figure.unit == "x":
+        return f"{figure.value:.2f}x"
+    return f"{figure.value:.3f} s" if figure.unit == "s" else f"{figure.value:.0f} MB"
+
+
+def _limit(figure: Figure) -> str:
+    if figure.limit is None:
+        return "-"
+    unit = "x" if figure.unit == "x" else f" {figure.unit}"
+    return f"<= {figure.limit:g}{unit}"
+
+
+def _verdict(figure: Figure) -> str:
+    if figure.limit is None:
+        return ""
+    return {True: "met", False: "NOT met", None: "not measured"}[figure.met]
+
+
+def format_figures(figures: list[Figure], with_scope: bool) -> str:
+    rows = [
+        [*([f.scope] if with_scope else []), f.name, _value(f), _limit(f), _verdict(f)]
+        for f in shown(figures)
+    ]
+    if not rows:
+        return "   (no figures: asynclint was not run)"
+    headers = [*(["corpus"] if with_scope else []), "figure", "value", "target", "verdict"]
+    return format_table(rows, headers)
+
+
+def format_corpus_report(tree: SourceTree, cases: CorpusCases, results: dict[str, ToolResult],
+                         repeat: int) -> str:
     corpus = tree.corpus
     size = f"{len(tree.lines):,} .py files, {tree.total_lines:,} lines"
+    file = cases.file
     out = [
         f"== {corpus.label}: {size}  ({tree.root})",
         *([f"   {corpus.why}"] if corpus.why else []),
-        f"   wall, CPU: median of {repeat} run(s); peak RSS (largest process"
-        f"{_floor_note(results)}) and all procs (summed over the process tree,"
-        f" sampled every {SAMPLE_S * 1000:.0f} ms): max",
+        _measuring_line(results, f"{repeat} run(s)"),
+        *([f"   touched and single file: {file} ({tree.lines[tree.root / file]:,} lines)"]
+          if file is not None and (KEYS["touched"] in results or KEYS["single"] in results)
+          else []),
+        *[f"   {note}" for note in cases.notes],
         "",
-        format_table([_row(result) for result in results.values()]),
+        format_table([_row(key, result) for key, result in _ordered(results)]),
         *_notes(results),
         "",
-        *_ratio_lines(tree, results),
+        format_figures(corpus_figures(corpus, results), with_scope=False),
     ]
     return "\n".join(out) + "\n"
 
 
-def _ratio_json(r: Ratio) -> dict[str, object]:
-    return {**asdict(r), "met": r.met}
+def format_startup_report(results: dict[str, ToolResult], figures: list[Figure]) -> str:
+    runs = len(next(iter(results.values())).runs) if results else 0
+    out = [
+        f"== start-up: {sys.executable}, this repo on PYTHONPATH",
+        _measuring_line(results, f"{runs} runs"),
+        "",
+        format_table([_row(key, results[key]) for key in STARTUP_KEYS if key in results]),
+        *_notes(results),
+        "",
+        format_figures(figures, with_scope=False),
+    ]
+    return "\n".join(out) + "\n"
+
+
+def format_summary(figures: list[Figure]) -> str:
+    return "== summary: today's figures, with the targets\n\n" + format_figures(
+        figures, with_scope=True
+    ) + "\n"
+
+
+def figure_json(figure: Figure) -> dict[str, object]:
+    return {**asdict(figure), "met": figure.met}
 
 
 def _result_json(result: ToolResult) -> dict[str, object]:
@@ -262,13 +252,23 @@ def _result_json(result: ToolResult) -> dict[str, object]:
     }
 
 
-def corpus_json(tree: SourceTree, results: dict[str, ToolResult]) -> dict[str, object]:
+def results_json(results: dict[str, ToolResult]) -> dict[str, object]:
+    return {key: _result_json(result) for key, result in _ordered(results)}
+
+
+def corpus_json(
+    tree: SourceTree, cases: CorpusCases, results: dict[str, ToolResult]
+) -> dict[str, object]:
+    figures = corpus_figures(tree.corpus, results)
     return {
         "corpus": asdict(tree.corpus),
         "root": str(tree.root),
         "py_files": len(tree.lines),
         "py_lines": tree.total_lines,
-        "tools": {name: _result_json(result) for name, result in results.items()},
-        "ratios": [_ratio_json(r) for r in ratios(results)],
-        "targets": [_ratio_json(r) for r in target_ratios(tree.corpus, results)],
+        "case_file": str(cases.file) if cases.file is not None else None,
+        "notes": cases.notes,
+        # "asynclint" is the cold run; the other cases are "asynclint warm", ...
+        "tools": results_json(results),
+        "ratios": [figure_json(f) for f in figures if f.unit == "x"],
+        "targets": [figure_json(f) for f in figures if f.limit is not None],
     }

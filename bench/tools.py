@@ -1,16 +1,16 @@
-"""The tools the benchmark runs (asynclint, ruff, flake8-async, the parse baselines) and
-running one of them ``--repeat`` times over a corpus."""
+"""The baseline tools the benchmark runs (ruff, flake8-async, the parse baselines), and
+measuring a command ``--repeat`` times (``run_repeated``, used for asynclint's cases too)."""
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import statistics
 import subprocess
 import sys
 import sysconfig
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +18,6 @@ from corpora import SourceTree
 from measure import Invocation, Run, measure
 
 BENCH_DIR = Path(__file__).resolve().parent
-REPO_ROOT = BENCH_DIR.parent
 ALL_TOOLS = ("asynclint", "ruff", "flake8-async", "libcst-parse", "ast-parse")
 # flake8-async is opt-in: it needs ~1,500 CPU-s on Django.
 DEFAULT_TOOLS = ("asynclint", "ruff", "libcst-parse", "ast-parse")
@@ -42,7 +41,7 @@ class Tool:
     ok_exit_codes: tuple[int, ...] = (0,)
 
 
-def _script(name: str) -> str:
+def script(name: str) -> str:
     """An executable installed next to this interpreter, else on PATH."""
     local = Path(sysconfig.get_path("scripts")) / name
     return str(local) if local.exists() else (shutil.which(name) or name)
@@ -54,16 +53,16 @@ RUFF_REPORT_ARGS = ["--exit-zero", "--quiet", "--output-format", "json"]
 
 
 def _ruff_invocation(tree: SourceTree) -> Invocation:
-    return Invocation([_script("ruff"), *RUFF_ARGS, *RUFF_REPORT_ARGS, str(tree.root)])
+    return Invocation([script("ruff"), *RUFF_ARGS, *RUFF_REPORT_ARGS, str(tree.root)])
 
 
 def _ruff_coverage(tree: SourceTree, run: Run) -> Coverage:
     # --show-files (not timed) lists what ruff checks after its default excludes.
-    argv = [_script("ruff"), *RUFF_ARGS, "--show-files", str(tree.root)]
+    argv = [script("ruff"), *RUFF_ARGS, "--show-files", str(tree.root)]
     shown = subprocess.run(argv, capture_output=True, text=True, check=False)
     listed = (Path(line) for line in shown.stdout.splitlines() if line.strip())
     files = [path for path in listed if path.suffix in PYTHON_SUFFIXES]  # not .toml
-    return Coverage(len(files), tree.lines_of(files), _count_json_findings(run.stdout))
+    return Coverage(len(files), tree.lines_of(files), count_json_findings(run.stdout))
 
 
 def _flake8_async_invocation(tree: SourceTree) -> Invocation:
@@ -98,26 +97,7 @@ def _parse_coverage(tree: SourceTree, run: Run) -> Coverage:
     return Coverage(summary["parsed"], tree.lines_of(parsed), None, note)
 
 
-def _asynclint_env() -> dict[str, str]:
-    """Environment that imports asynclint from this repo's working tree, installed or not."""
-    paths = [str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
-
-
-# --no-cache: the figures are for a cold run (no summaries from an earlier run).
-ASYNCLINT_ARGS = ["-m", "asynclint", "--format", "json", "--exit-zero", "--no-config", "--no-cache"]
-
-
-def _asynclint_invocation(tree: SourceTree) -> Invocation:
-    argv = [sys.executable, *ASYNCLINT_ARGS, str(tree.root)]
-    return Invocation(argv, env=_asynclint_env())
-
-
-def _asynclint_coverage(tree: SourceTree, run: Run) -> Coverage:
-    return Coverage(findings=_count_json_findings(run.stdout))
-
-
-def _count_json_findings(stdout: str) -> int | None:
+def count_json_findings(stdout: str) -> int | None:
     try:
         data = json.loads(stdout) if stdout.strip() else []
     except json.JSONDecodeError:
@@ -127,10 +107,10 @@ def _count_json_findings(stdout: str) -> int | None:
     return len(data) if isinstance(data, list) else None
 
 
+# The baselines; asynclint's runs are the cases of bench/cases.py.
 TOOLS: dict[str, Tool] = {
     tool.name: tool
     for tool in (
-        Tool("asynclint", _asynclint_invocation, _asynclint_coverage),
         Tool("ruff", _ruff_invocation, _ruff_coverage),
         Tool(
             "flake8-async",
@@ -150,7 +130,7 @@ TOOLS: dict[str, Tool] = {
 @dataclass
 class ToolResult:
     tool: str
-    status: str  # "ok", "timeout", "failed", "crashed"
+    status: str  # "ok", "timeout", "failed", "crashed", "skipped"
     runs: list[Run] = field(default_factory=list)
     coverage: Coverage = field(default_factory=Coverage)
     detail: str = ""
@@ -185,40 +165,67 @@ def _median(values: Iterable[float | None]) -> float | None:
     return statistics.median(known) if known else None
 
 
-def _failure(tool: Tool, run: Run, timeout_s: float) -> tuple[str, str] | None:
+def _failure(
+    ok_exit_codes: tuple[int, ...], run: Run, timeout_s: float
+) -> tuple[str, str] | None:
     """``(status, detail)`` if ``run`` did not succeed, else None."""
     if run.timed_out:
         return "timeout", f"killed after {timeout_s:g} s"
     if run.signal_name is not None:
-        return "crashed", f"killed by {run.signal_name}; {_tail(run.stderr)}"
-    if run.exit_code not in tool.ok_exit_codes:
-        return "failed", f"exit {run.exit_code}: {_tail(run.stderr or run.stdout)}"
+        return "crashed", f"killed by {run.signal_name}; {tail(run.stderr)}"
+    if run.exit_code not in ok_exit_codes:
+        return "failed", f"exit {run.exit_code}: {tail(run.stderr or run.stdout)}"
     return None
 
 
-def _tail(text: str, limit: int = 400) -> str:
+def tail(text: str, limit: int = 400) -> str:
+    """The last lines of a tool's output, on one line."""
     text = " | ".join(line.strip() for line in text.strip().splitlines()[-3:])
     return text[-limit:] if text else "(no output)"
 
 
-def run_tool(tool: Tool, tree: SourceTree, repeat: int, timeout_s: float) -> ToolResult:
-    result = ToolResult(tool.name, "ok")
-    try:
-        invocation = tool.invocation(tree)
-    except OSError as exc:
-        return ToolResult(tool.name, "failed", detail=str(exc))
+Setup = Callable[[], AbstractContextManager[Invocation]]
+
+
+def run_repeated(
+    name: str,
+    setup: Setup,
+    coverage: Callable[[Run], Coverage],
+    repeat: int,
+    timeout_s: float,
+    ok_exit_codes: tuple[int, ...] = (0,),
+) -> ToolResult:
+    """Measure ``repeat`` runs, each inside a fresh ``setup()`` (which may prepare files, a
+    cache directory, ... and undo it on the way out); stop at the first failed run."""
+    result = ToolResult(name, "ok")
     for _ in range(repeat):
         try:
-            run = measure(invocation, timeout_s)
+            with setup() as invocation:
+                run = measure(invocation, timeout_s)
         except OSError as exc:  # e.g. executable not found
-            return ToolResult(tool.name, "failed", result.runs, detail=str(exc))
+            return ToolResult(name, "failed", result.runs, detail=str(exc))
         result.runs.append(run)
-        failure = _failure(tool, run, timeout_s)
+        failure = _failure(ok_exit_codes, run, timeout_s)
         if failure is not None:
             result.status, result.detail = failure
             return result
     try:
-        result.coverage = tool.coverage(tree, result.runs[-1])
+        result.coverage = coverage(result.runs[-1])
     except (ValueError, KeyError, TypeError) as exc:
         result.detail = f"could not read tool output: {exc}"
     return result
+
+
+def run_tool(tool: Tool, tree: SourceTree, repeat: int, timeout_s: float) -> ToolResult:
+    try:
+        invocation = tool.invocation(tree)
+    except OSError as exc:
+        return ToolResult(tool.name, "failed", detail=str(exc))
+    return run_repeated(
+        tool.name,
+        lambda: nullcontext(invocation),
+        lambda run: tool.coverage(tree, run),
+        repeat,
+        timeout_s,
+        tool.ok_exit_codes,
+    )
