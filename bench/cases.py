@@ -28,8 +28,16 @@ from pathlib import Path
 
 from corpora import SourceTree
 from measure import Invocation, Run
-from tools import RUFF_ARGS, RUFF_REPORT_ARGS, Coverage, ToolResult, count_json_findings
-from tools import Setup, run_repeated, script
+from tools import (
+    RUFF_ARGS,
+    RUFF_REPORT_ARGS,
+    Coverage,
+    Setup,
+    ToolResult,
+    count_json_findings,
+    run_repeated,
+    script,
+)
 from touch import touched
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -22,7 +22,7 @@ from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
-from cases import (  # noqa: E402
+from cases import (
     ALL_CASES,
     CORPUS_CASES,
     STARTUP_MIN_RUNS,
@@ -30,7 +30,7 @@ from cases import (  # noqa: E402
     run_corpus_cases,
     run_startup,
 )
-from corpora import (  # noqa: E402
+from corpora import (
     DEFAULT_CACHE,
     DEFAULT_CORPORA,
     Corpus,
@@ -40,7 +40,7 @@ from corpora import (  # noqa: E402
     read_corpora,
     select_corpora,
 )
-from report import (  # noqa: E402
+from report import (
     corpus_json,
     figure_json,
     format_corpus_report,
@@ -49,9 +49,9 @@ from report import (  # noqa: E402
     machine_info,
     results_json,
 )
-from targets import Figure, corpus_figures, shown, startup_figures  # noqa: E402
-from tools import ALL_TOOLS, DEFAULT_TOOLS, TOOLS, ToolResult, run_tool  # noqa: E402
-from touch import restore_interrupted  # noqa: E402
+from targets import Figure, corpus_figures, shown, startup_figures
+from tools import ALL_TOOLS, DEFAULT_TOOLS, TOOLS, ToolResult, run_tool
+from touch import restore_interrupted
 
 DEFAULT_TIMEOUT_S = 600.0
 
