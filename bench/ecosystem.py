@@ -29,7 +29,7 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(BENCH_DIR))
-from run import DEFAULT_CACHE, Corpus, fetch_corpus, read_corpora, select_corpora  # noqa: E402
+from corpora import DEFAULT_CACHE, Corpus, fetch_corpus, read_corpora, select_corpora  # noqa: E402
 
 DEFAULT_CORPORA = BENCH_DIR / "corpora.txt"
 DEFAULT_SNAPSHOT = BENCH_DIR / "ecosystem-snapshot.json"
