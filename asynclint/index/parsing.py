@@ -18,6 +18,7 @@ nothing in a summary holds one.
 from __future__ import annotations
 
 import ast
+import warnings
 import re
 import sys
 from typing import Union
@@ -41,7 +42,10 @@ def parse_module(text: str, filename: str = "<unknown>") -> ast.Module:
     (from the parser whose position is more telling), NewerGrammarError when only libcst does
     and the rewrite is not understood by this Python's `ast`."""
     try:
-        return ast.parse(text, filename=filename)
+        # Compiling warns about the *user's* code (`"\d"`: an invalid escape); not our output.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(text, filename=filename)
     except SyntaxError as error:
         first = error
     if first.msg.startswith(_LIMITS):
