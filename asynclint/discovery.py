@@ -123,8 +123,14 @@ def _gitignore(
 def _ancestor_gitignores(
     directory: Path, found: Discovery, listing: Listing | None = None
 ) -> list[_Ignore]:
-    """`.gitignore` files above the walk's start, up to the repository's top."""
-    ignores = []
+    """`.gitignore` files above the walk's start, up to the repository's top (none when the
+    start is the top: a repository is not ignored by the directories it sits in)."""
+    ignores: list[_Ignore] = []
+    top = os.path.exists(directory / ".git")
+    if listing is not None:
+        listing.repositories.append((str(directory), top))
+    if top:
+        return ignores
     for ancestor in directory.parents:
         ignore = _gitignore(ancestor, _shown(ancestor), found, listing)
         if ignore is not None:

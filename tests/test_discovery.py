@@ -268,3 +268,12 @@ def test_invalid_gitignore_line_elsewhere_in_the_project_does_not_stop_linting_o
     assert result.stderr == ""
     assert result.stdout.startswith("pkg/app.py:4:5: AL101 ")
     assert result.exit_code == 1
+
+
+def test_a_repository_walked_from_its_top_is_not_ignored_by_the_directories_above_it() -> None:
+    Path(".gitignore").write_text("hidden.py\n")
+    Path("vendor/repo/.git").mkdir(parents=True)
+    make("vendor/repo/hidden.py", "vendor/repo/pkg/hidden.py", "vendor/hidden.py")
+    assert found("vendor/repo") == ["vendor/repo/hidden.py", "vendor/repo/pkg/hidden.py"]
+    assert found("vendor/repo/pkg") == ["vendor/repo/pkg/hidden.py"]
+    assert found("vendor") == [], "below the outer repository, its .gitignore applies"
