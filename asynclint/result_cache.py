@@ -81,7 +81,9 @@ class ResultCache:
     def lookup(self, path: str, module: str, explicit: bool, text: str) -> FileResult | None:
         """The cached result of this file, if its text and every module its check read are
         unchanged; otherwise None, and the file's key is kept for `store`."""
-        key = self._key(path, module, explicit)
+        # Being named explicitly changes the check of a file without async code only (its
+        # syntax is checked): pre-commit's runs share the entries of whole-tree runs.
+        key = self._key(path, module, explicit and "async" not in text)
         content = digest(text, module, package_of(module, path))
         if str(self._modules.get(module)) == path:
             self._current[module] = content  # what other files' reads of this module compare to

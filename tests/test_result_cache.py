@@ -243,3 +243,15 @@ def test_pruning_runs_at_most_once_a_day(root: Path, user_cache_dir: Path) -> No
     age(stale, MAX_AGE + 60)
     lint()
     assert stale.exists(), "pruned already today: not again"
+
+
+def test_a_file_named_on_the_command_line_reuses_the_entry_of_the_whole_tree_run(
+    root: Path, checked: list[str]
+) -> None:
+    """Pre-commit names files: their async code is checked the same way as in a tree's run."""
+    write(root, {"app/helpers.py": BLOCKING_HELPER, "app/routes.py": ROUTES})
+    assert lint() == [("app/routes.py", 5, "AL110")]
+    checked.clear()
+    result = CliRunner().invoke(command, ["--format", "json", "-j", "1", "app/routes.py"])
+    assert [(f["path"], f["line"], f["code"]) for f in json.loads(result.stdout)] == [("app/routes.py", 5, "AL110")]
+    assert checked == []

@@ -81,6 +81,7 @@ class ModuleMap:
         }
         claims: dict[str, set[Path]] = {}
         self._own: dict[Path, str] = {}  # each file's package name (asked once per file again)
+        self._package_of_directory: dict[str, str] = {}  # a directory's dotted package, or ""
         for file, absolute in zip(files, absolutes):
             for name in self._names(file, absolute):
                 claims.setdefault(name, set()).add(file)
@@ -88,7 +89,10 @@ class ModuleMap:
         self.modules = {name: next(iter(paths)) for name, paths in claims.items() if len(paths) == 1}
 
     def _names(self, file: Path, absolute: str) -> set[str]:
-        own = _package_name(absolute, self.packages)
+        directory, filename = os.path.split(absolute)
+        stem = filename.rpartition(".")[0] or filename
+        package = self._directory_package(directory)
+        own = package if stem == "__init__" and package else f"{package}.{stem}" if package else stem
         names = {own}
         if os.path.normcase(absolute).startswith(self._prefix):
             self._own[file] = own
@@ -98,6 +102,21 @@ class ModuleMap:
             if "src" in parts[:-1]:
                 names.add(_dotted(parts[parts.index("src") + 1 :]) or "")
         return names - {""}
+
+    def _directory_package(self, directory: str) -> str:
+        """`_package_name` for a directory, memoised: the files of one directory (and of its
+        subdirectories) share the walk up through the packages above them."""
+        known = self._package_of_directory.get(directory)
+        if known is not None:
+            return known
+        if directory in self.packages:
+            parent, name = os.path.split(directory)
+            above = self._directory_package(parent) if parent != directory else ""
+            known = f"{above}.{name}" if above else name
+        else:
+            known = ""
+        self._package_of_directory[directory] = known
+        return known
 
     def name_of(self, file: Path) -> str:
         own = self._own.get(file)
