@@ -11,6 +11,7 @@ worker takes over.
 from __future__ import annotations
 
 import faulthandler
+import gc
 import multiprocessing
 import signal
 import warnings
@@ -28,6 +29,8 @@ CRASH_MESSAGE = "the parser crashed on this file (e.g. extreme nesting); file sk
 TOO_DEEP_MESSAGE = "too deeply nested for asynclint to analyse; file skipped"
 # Tasks queued per worker: one being checked and one ready, so a worker never waits for the pipe.
 _IN_FLIGHT = 2
+# Files a worker checks with one project index before it starts a fresh one (see _serve).
+_PROJECT_TASKS = 400
 
 
 def check_task(task: Task, options: CheckOptions, project: Project | None = None) -> FileResult:
@@ -119,10 +122,18 @@ def _serve(connection: Connection, options: CheckOptions) -> None:
     # Compiling the user's code warns about *their* code (`"\d"`: SyntaxWarning); not our output.
     warnings.simplefilter("ignore")
     # One project index per worker: each module is summarised once, whichever file needs it.
+    # Renewed every _PROJECT_TASKS files, so memory stays bounded on a large tree (the index
+    # keeps every summary it loaded); the next files, neighbours of the last, reload theirs
+    # from the summary cache.
     project = make_project(options)
+    checked = 0
     try:
         while (task := connection.recv()) is not None:
+            if checked == _PROJECT_TASKS:
+                project, checked = make_project(options), 0
+                gc.collect()
             connection.send(check_task(task, options, project))
+            checked += 1
     except (EOFError, OSError):
         pass
 
