@@ -66,3 +66,9 @@ class Fix:
         if not self.edits:
             return False
         return self.applicability == SAFE or (unsafe and self.applicability == UNSAFE)
+
+
+def fixable(fix: dict[str, Any] | None, unsafe: bool) -> bool:
+    """Whether a finding's fix (its JSON form) is applied by `--fix` (with `--unsafe-fixes`
+    when `unsafe`): the text output marks such findings `[*]`."""
+    return fix is not None and Fix.from_json(fix).applies(unsafe)
