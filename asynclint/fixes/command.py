@@ -61,8 +61,9 @@ def fix_paths(
     """Fix (or diff) the files of `findings`. Returns the run and, for `--diff` and
     `--fix-only`, the exit code (nothing else is reported); None: report what is left."""
     run = fix_files(findings, mode.unsafe, relint, write=not mode.diff)
-    for error in run.errors:
-        click.echo(f"{error.path}: error: {error.message}", err=True)
+    if mode.diff or mode.fix_only:  # else they are reported with what is left
+        for error in run.errors:
+            click.echo(f"{error.path}: error: {error.message}", err=True)
     if mode.diff:
         for file in run.changed:
             click.echo(file.diff(), nl=False)
