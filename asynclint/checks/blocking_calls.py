@@ -15,6 +15,7 @@ from asynclint.analysis.calls import CallInfo, classify
 from asynclint.analysis.cst_refs import may_not_wait_call
 from asynclint.analysis.values import evaluate
 from asynclint.catalog import FILE_KINDS
+from asynclint.fixes.local_names import local_names
 from asynclint.fixes.locate import PendingFix
 from asynclint.rules import OPT_IN
 from asynclint.rules.blocking import BlockingSleep
@@ -92,14 +93,16 @@ class BlockingCalls:
         own name when it is bound to it, else an alias the module binds (`import asyncio as
         aio`), else its own name when that is free (imported by the fix); (None, False) when
         `asyncio` names something else."""
+        # a local of the name anywhere in an enclosing function shadows the module there
+        shadowed = set().union(*(local_names(f.function) for f in self.frames if f.function is not None))
         bound = self.scopes.lookup(module)
-        if bound is not None and bound.qualified == module:
+        if module not in shadowed and bound is not None and bound.qualified == module:
             return module, False
         for name, binding in self.summary.bindings.items():
             found = self.scopes.lookup(name)
-            if binding.qualified == module and found is not None and found.qualified == module:
+            if name not in shadowed and binding.qualified == module and found is not None and found.qualified == module:
                 return name, False
-        return (module, True) if bound is None else (None, False)
+        return (module, True) if bound is None and module not in shadowed else (None, False)
 
     def _opened_here(self, node: cst.CSTNode, info: CallInfo) -> bool:
         """`with open(p) as f: f.read()`: the open is reported, and its fix (an async file)

@@ -113,6 +113,8 @@ class BlockingSleep(Rule):
         "import time\nasync def f():\n    return [lambda: time.sleep(1)]\n",
         "import time\nasync def f():\n    class Job:\n        def run(self):\n            time.sleep(1)\n",
         "async def f():\n    sleep(1)\n",
+        # the fix's own output
+        "import time\nimport asyncio\nasync def f():\n    await asyncio.sleep(1)\n    time.monotonic()\n",
     )
     INVALID = (
         "import time\nasync def f():\n    time.sleep(1)  # expect: AL101\n",
@@ -159,6 +161,11 @@ class BlockingSleep(Rule):
         (
             "import time\nasync def f():\n    x = time.sleep(1)  # expect: AL101\n",
             "import time\nasync def f():\n    x = time.sleep(1)  # expect: AL101\n",
+        ),
+        # `asyncio` is a local of the function (bound after the sleep): no fix
+        (
+            "import time\nasync def f():\n    time.sleep(1)  # expect: AL101\n    import asyncio\n",
+            "import time\nasync def f():\n    time.sleep(1)  # expect: AL101\n    import asyncio\n",
         ),
     )
 

@@ -230,6 +230,9 @@ class AwaitOnSyncMethod(Rule):
         ASYNC_SETUP + "async def f(s: AsyncSession):\n"
         "    result = await s.execute(select(1))\n    return result.scalars().all()\n",
         "async def f(s, x):\n    await s.add(x)\n",
+        # the awaits that must stay: coroutine methods
+        ASYNC_SETUP + "async def f(s: AsyncSession, x):\n    s.add(x)\n    await s.flush()\n"
+        "    await s.refresh(x)\n",
     )
     INVALID = (
         ASYNC_SETUP + "async def f(s: AsyncSession, x):\n    await s.add(x)  # expect: AL203\n",
@@ -253,6 +256,11 @@ class AwaitOnSyncMethod(Rule):
             "    return (await result.scalars()).all()  # expect: AL203\n",
             ASYNC_SETUP + "async def f(s: AsyncSession):\n    result = await s.execute(select(1))\n"
             "    return (result.scalars()).all()  # expect: AL203\n",
+        ),
+        # a comment between `await` and the call: display-only, the file is left as it is
+        (
+            ASYNC_SETUP + "async def f(s: AsyncSession, x):\n    (await  # why?\n     s.add(x))  # expect: AL203\n",
+            ASYNC_SETUP + "async def f(s: AsyncSession, x):\n    (await  # why?\n     s.add(x))  # expect: AL203\n",
         ),
     )
 
