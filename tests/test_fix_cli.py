@@ -212,3 +212,18 @@ def test_fix_after_a_cached_run_uses_fresh_positions():
 def test_add_noqa_cannot_be_combined_with_fix():
     result = run("--add-noqa", "--fix", "app.py")
     assert result.exit_code == 2
+
+
+def test_sarif_results_carry_the_fix_as_artifact_changes():
+    write("app.py", BOTH)
+    log = json.loads(run("--format", "sarif", "app.py").stdout)
+    results = {result["ruleId"]: result for result in log["runs"][0]["results"]}
+    (fix,) = results["AL203"]["fixes"]
+    assert fix["description"]["text"] == "Remove the `await` (safe fix)"
+    (change,) = fix["artifactChanges"]
+    assert change["artifactLocation"] == {"uri": "app.py", "uriBaseId": "%SRCROOT%"}
+    assert change["replacements"] == [{
+        "deletedRegion": {"startLine": 6, "startColumn": 5, "endLine": 6, "endColumn": 11},
+        "insertedContent": {"text": ""},
+    }]
+    assert len(results["AL101"]["fixes"][0]["artifactChanges"][0]["replacements"]) == 2
