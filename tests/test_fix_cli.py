@@ -227,3 +227,13 @@ def test_sarif_results_carry_the_fix_as_artifact_changes():
         "insertedContent": {"text": ""},
     }]
     assert len(results["AL101"]["fixes"][0]["artifactChanges"][0]["replacements"]) == 2
+
+
+def test_a_file_in_newer_grammar_than_this_python_is_fixed_and_checked_by_the_workers():
+    newer = "type X = int\n\nasync def save[T](s: AsyncSession, x: T):\n"
+    path = write("app.py", SETUP + newer + "    time.sleep(1)\n    await s.add(x)\n")
+    result = run("--fix", "--unsafe-fixes", "app.py")
+    assert result.exit_code == 0, result.output
+    assert path.read_text() == (
+        SETUP + "import asyncio\n" + newer + "    await asyncio.sleep(1)\n    s.add(x)\n"
+    )

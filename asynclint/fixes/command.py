@@ -21,7 +21,7 @@ from asynclint.fixes import files
 from asynclint.fixes.noqa import add_noqa
 from asynclint.fixes.run import FixedFile, FixRun, Relint, fix_files, fix_source
 
-EXIT_CLEAN, EXIT_FINDINGS = 0, 1
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -127,4 +127,4 @@ def add_noqa_paths(findings: Sequence[Finding]) -> int:
             "inside a string or with a backslash, where a comment cannot go",
             err=True,
         )
-    return 2 if failed else EXIT_CLEAN
+    return EXIT_ERROR if failed else EXIT_CLEAN

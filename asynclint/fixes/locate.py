@@ -9,7 +9,6 @@ from indentation), plus the import edit the fix needs, computed on the whole fil
 from __future__ import annotations
 
 import ast
-import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Mapping, Sequence
@@ -18,6 +17,7 @@ import libcst as cst
 
 from asynclint import source
 from asynclint.fixes.model import Applicability, Edit, Fix
+from asynclint.index.parsing import NewerGrammarError, parse_module
 
 
 @dataclass(frozen=True)
@@ -75,12 +75,11 @@ def locate(
 def import_edit(text: str, module: str) -> Edit | None:
     """An edit adding `import module` as libcst's AddImportsVisitor places it: after the
     module's docstring, `__future__` imports and the imports that open the file; in the file's
-    line endings. None when `ast` cannot parse the file (newer grammar: left to the user)."""
+    line endings. None when the file cannot be parsed (then the fix is only shown)."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        # pass 1's parser: `ast`, or libcst for grammar newer than this Python's, lines kept
+        tree = parse_module(text)
+    except (SyntaxError, NewerGrammarError, ValueError, RecursionError, MemoryError):
         return None
     lines = source.split_lines(text)
     ending = next((line[len(line.rstrip("\r\n")):] for line in lines if line.endswith(("\n", "\r"))), "\n")
