@@ -29,6 +29,7 @@ from asynclint.checks.orm_state import OrmState
 from asynclint.checks.serialised import Serialisation
 from asynclint.checks.usage import Usage
 from asynclint.index.project import Project
+from asynclint.fixes.locate import PendingFix
 from asynclint.index.summary import ModuleSummary, Unit
 
 # Findings a sync `def` endpoint fixes (FastAPI runs it in its threadpool). Not AL108: a second
@@ -361,11 +362,25 @@ class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Serialisation, Iteratio
                                      "origin": origin}, suggestion)
 
     # -- reporting ------------------------------------------------------------------------------
-    def _report(self, node: cst.CSTNode, code: str, parts: dict[str, str], suggestion: str) -> None:
+    def _report(
+        self,
+        node: cst.CSTNode,
+        code: str,
+        parts: dict[str, str],
+        suggestion: str,
+        fix: PendingFix | None = None,
+    ) -> None:
         frame = self.frames[-1]
-        frame.reports.append(self._make_report(node, code, parts, suggestion))
+        frame.reports.append(self._make_report(node, code, parts, suggestion, fix))
 
-    def _make_report(self, node: cst.CSTNode, code: str, parts: dict[str, str], suggestion: str) -> Report:
+    def _make_report(
+        self,
+        node: cst.CSTNode,
+        code: str,
+        parts: dict[str, str],
+        suggestion: str,
+        fix: PendingFix | None = None,
+    ) -> Report:
         frame = self.frames[-1]
         owner = next((f for f in reversed(self.frames) if not f.is_lambda), frame)
         return Report(
@@ -375,4 +390,5 @@ class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Serialisation, Iteratio
             suggestion=suggestion,
             function=owner.qualname,
             endpoint=owner.endpoint,
+            fix=fix,
         )

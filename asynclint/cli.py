@@ -20,6 +20,8 @@ from asynclint.api import LintResult, lint_paths, lint_text
 from asynclint.config import Config, ConfigError, find_config, load_config
 from asynclint.discovery import MissingPath
 from asynclint.findings import FileError, Finding
+from asynclint.fixes.command import FixMode, add_noqa_paths, fix_paths, fix_stdin
+from asynclint.fixes.run import Relint, fix_counts
 from asynclint.formats import FORMATS, render
 from asynclint.rules import ALL_RULES, RULES_BY_CODE
 
@@ -77,6 +79,13 @@ def _explain(ctx: click.Context, _param: click.Parameter, value: str | None) -> 
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR", help="Keep the caches in DIR/asynclint (default: $ASYNCLINT_CACHE_DIR, else the user cache directory).")
 @click.option("--force-exclude", is_flag=True, help="Apply the excludes to files named on the command line too (for pre-commit).")
 @click.option("--endpoints", is_flag=True, help="List every route and dependency of PATHS: where FastAPI runs it (event loop or threadpool) and its findings; exit 0.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes (with --unsafe-fixes, the unsafe ones too) and report what is left.")
+@click.option("--unsafe-fixes", is_flag=True, help="Count unsafe fixes as fixable: mark and, with --fix, apply them.")
+@click.option("--fix-only", is_flag=True, help="Apply the fixes (as --fix) and report nothing that is left.")
+@click.option("--diff", is_flag=True, help="Write nothing: print the fixes as unified diffs; exit 1 when a fix would apply.")
+@click.option("--show-fixes", is_flag=True, help="With --fix: list what was fixed, per file and code.")
+@click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix: exit 1 when a fix was applied, even if nothing is left.")
+@click.option("--add-noqa", is_flag=True, help="Append `# noqa: CODE` to every line with a finding (merged into a noqa comment already there); exit 0.")
 @click.option("--explain", metavar="CODE", callback=_explain, expose_value=False, is_eager=True, help="Explain a rule and exit.")
 @click.option("--list-rules", is_flag=True, callback=_list_rules, expose_value=False, is_eager=True, help="List every rule and exit.")
 @click.version_option(__version__, "--version", prog_name="asynclint")
@@ -98,8 +107,21 @@ def command(
     cache_dir: Path | None,
     force_exclude: bool,
     endpoints: bool,
+    fix: bool,
+    unsafe_fixes: bool,
+    fix_only: bool,
+    diff: bool,
+    show_fixes: bool,
+    exit_non_zero_on_fix: bool,
+    add_noqa: bool,
 ) -> None:
     """Find async misuse (blocking calls on the event loop) in PATHS (default: .)."""
+    mode = FixMode(fix, unsafe_fixes, fix_only, diff, show_fixes, exit_non_zero_on_fix)
+    if add_noqa and (mode.active or stdin_filename is not None or endpoints):
+        raise CommandError("--add-noqa edits PATHS: it cannot be used with --fix, --fix-only, "
+                           "--diff, --stdin-filename or --endpoints")
+    if endpoints and mode.active:
+        raise CommandError("--endpoints cannot be used with --fix, --fix-only or --diff")
     if config_file is not None and no_config:
         raise CommandError("--config and --no-config cannot be used together")
     if endpoints and stdin_filename is not None:
@@ -129,11 +151,13 @@ def command(
             raise CommandError(f"path does not exist: {missing}") from None
         sys.exit(EXIT_CLEAN)
     source_line = _SourceLines()
-    if stdin_filename is not None:
-        result = _lint_stdin(stdin_filename, config, source_line, not no_cache, cache_dir)
-    else:
+
+    def relint(path: str, text: str) -> Sequence[Finding]:  # a fixed text, in a worker
+        return lint_text(text, path, config, not no_cache, cache_dir).findings
+
+    def lint() -> LintResult:
         try:
-            result = lint_paths(
+            return lint_paths(
                 paths or (".",),
                 config,
                 jobs,
@@ -143,9 +167,65 @@ def command(
             )
         except MissingPath as missing:
             raise CommandError(f"path does not exist: {missing}") from None
-    _report(result, output_format, show_source, statistics, quiet, paths, source_line)
-    failed = bool(result.findings or result.errors)
+
+    fixed = None
+    if stdin_filename is not None:
+        data = sys.stdin.buffer.read()
+        result = _lint_stdin(data, stdin_filename, config, source_line, not no_cache, cache_dir)
+        if mode.active:
+            sys.exit(_fix_stdin(data, stdin_filename, result, mode, relint, exit_zero))
+    else:
+        result = lint()
+        if add_noqa:
+            _report_errors(result, quiet, paths)
+            sys.exit(add_noqa_paths(result.findings))
+        if mode.active:
+            if mode.diff or mode.fix_only:
+                _report_errors(result, quiet, paths)
+            run, code = fix_paths(result.findings, mode, relint, _rule_name)
+            if code is not None:
+                sys.exit(code)
+            fixed = run.fixed()
+            if run.changed:  # what is left, from the files as they are now
+                result = lint()
+            result.errors.extend(run.errors)
+    _report(result, output_format, show_source, statistics, quiet, paths, source_line,
+            mode.unsafe, fixed)
+    failed = bool(result.findings or result.errors) or bool(mode.exit_non_zero_on_fix and fixed)
     sys.exit(EXIT_FINDINGS if failed and not exit_zero else EXIT_CLEAN)
+
+
+def _rule_name(code: str) -> str:
+    return RULES_BY_CODE[code].name if code in RULES_BY_CODE else code
+
+
+def _fix_stdin(
+    data: bytes, path: str, result: LintResult, mode: FixMode, relint: Relint, exit_zero: bool
+) -> int:
+    """Standard input with --fix/--diff: the fixed source (or diff) on stdout, what is left
+    on stderr (as text), exit 1 when findings remain (--diff: when a fix would apply)."""
+    for error in result.errors:
+        click.echo(f"{error.path}: error: {error.message}", err=True)
+    fixed, errors = fix_stdin(data, path, result.findings, mode, relint)
+    for error in errors:
+        click.echo(f"{error.path}: error: {error.message}", err=True)
+    if fixed is None:
+        return EXIT_ERROR
+    if mode.diff:
+        return EXIT_FINDINGS if fixed.changed and not exit_zero else EXIT_CLEAN
+    left = list(relint(path, fixed.text)) if fixed.changed else list(result.findings)
+    if not mode.fix_only and left:
+        click.echo(render("text", left, unsafe_fixes=mode.unsafe), nl=False, err=True)
+    failed = (bool(left) and not mode.fix_only) or bool(mode.exit_non_zero_on_fix and fixed.fixed)
+    return EXIT_FINDINGS if failed and not exit_zero else EXIT_CLEAN
+
+
+def _report_errors(result: LintResult, quiet: bool, paths: tuple[str, ...]) -> None:
+    if not quiet:
+        for note in result.notes:
+            click.echo(note, err=True)
+    for error in result.errors:
+        click.echo(f"{error.path}: error: {error.message}", err=True)
 
 
 def _load_config(config_file: Path | None, no_config: bool, first_path: str) -> Config:
@@ -160,11 +240,16 @@ def _load_config(config_file: Path | None, no_config: bool, first_path: str) -> 
 
 
 def _lint_stdin(
-    path: str, config: Config, source_line: _SourceLines, cache: bool, cache_dir: Path | None
+    data: bytes,
+    path: str,
+    config: Config,
+    source_line: _SourceLines,
+    cache: bool,
+    cache_dir: Path | None,
 ) -> LintResult:
     """Standard input decoded as Python decodes a file (coding cookie, BOM), reported as `path`."""
     try:
-        text = source.decode(sys.stdin.buffer.read())
+        text = source.decode(data)
     except source.SourceError as error:
         return LintResult(errors=[FileError(path, str(error))], files=1)
     source_line.texts[path] = text
@@ -179,12 +264,10 @@ def _report(
     quiet: bool,
     paths: tuple[str, ...],
     source_line: _SourceLines,
+    unsafe_fixes: bool = False,
+    fixed: int | None = None,
 ) -> None:
-    if not quiet:
-        for note in result.notes:
-            click.echo(note, err=True)
-    for error in result.errors:
-        click.echo(f"{error.path}: error: {error.message}", err=True)
+    _report_errors(result, quiet, paths)
     if result.files == 0 and not result.errors and not quiet:
         click.echo(f"note: no Python files found in {', '.join(paths) or '.'}", err=True)
     if statistics:
@@ -199,18 +282,36 @@ def _report(
         color=color is None,
         show_source=show_source,
         source_line=source_line,
+        unsafe_fixes=unsafe_fixes,
     )
     click.echo(rendered, nl=False, color=color)
     if not quiet and output_format == "text" and result.files:
-        click.echo(_summary(result))
+        click.echo(_summary(result, fixed))
+        fixable_line = _fixable_summary(result.findings, unsafe_fixes)
+        if fixable_line:
+            click.echo(fixable_line)
 
 
-def _summary(result: LintResult) -> str:
+def _fixable_summary(findings: list[Finding], unsafe: bool) -> str:
+    """"N fixable with `--fix` (M more with `--unsafe-fixes`)", when there are any."""
+    safe, more = fix_counts(findings, unsafe)
+    if not safe and not more:
+        return ""
+    return f"{safe} fixable with `--fix`" + (f" ({more} more with `--unsafe-fixes`)" if more else "") + "."
+
+
+def _summary(result: LintResult, fixed: int | None = None) -> str:
     def count(number: int, noun: str) -> str:
         return f"{number} {noun}{'s' * (number != 1)}"
 
     unchecked = len({error.path for error in result.errors})
-    if result.findings:
+    if fixed and result.findings:
+        files = len({finding.path for finding in result.findings})
+        line = (f"Found {count(len(result.findings) + fixed, 'finding')} ({fixed} fixed, "
+                f"{len(result.findings)} remaining in {count(files, 'file')}).")
+    elif fixed and not unchecked:
+        return f"Found {count(fixed, 'finding')} ({fixed} fixed, 0 remaining)."
+    elif result.findings:
         files = len({finding.path for finding in result.findings})
         line = f"Found {count(len(result.findings), 'finding')} in {count(files, 'file')}."
     elif unchecked:

@@ -21,6 +21,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from asynclint import source
 from asynclint.checker import Report, UnitChecker
 from asynclint.findings import FileError, FileResult, Finding
+from asynclint.fixes.locate import locate
 from asynclint.index.cache import SummaryCache
 from asynclint.index.parsing import NewerGrammarError, parse_module
 from asynclint.index.project import Project
@@ -149,7 +150,7 @@ def _check_unit(
             return []
         positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     return [
-        _finding(report, positions[report.node], line_offset, shifts, path)
+        _finding(report, positions, line_offset, shifts, path, lines)
         for report in checker.reports
     ]
 
@@ -173,12 +174,14 @@ def _deep_recursion() -> Iterator[None]:
 
 def _finding(
     report: Report,
-    where: cst.metadata.CodeRange,
+    positions: Mapping[cst.CSTNode, cst.metadata.CodeRange],
     line_offset: int,
     shifts: Mapping[int, int],
     path: str,
+    lines: list[str],
 ) -> Finding:
     rule = RULES_BY_CODE[report.code]
+    where = positions[report.node]
     line, end_line = where.start.line + line_offset, where.end.line + line_offset
     return Finding(
         path=path,
@@ -192,6 +195,7 @@ def _finding(
         suggestion=report.suggestion,
         function=report.function,
         endpoint=report.endpoint,
+        fix=locate(report.fix, positions, line_offset, shifts, lines),
     )
 
 

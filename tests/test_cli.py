@@ -109,7 +109,9 @@ def test_findings_exit_1() -> None:
     result = lint(".")
     assert result.exit_code == 1
     assert codes(result) == ["AL101"]
-    assert result.stdout.endswith("Found 1 finding in 1 file.\n")
+    assert result.stdout.endswith(
+        "Found 1 finding in 1 file.\n0 fixable with `--fix` (1 more with `--unsafe-fixes`).\n"
+    )
 
 
 def test_exit_zero_exits_0_but_still_prints_findings() -> None:
@@ -356,8 +358,9 @@ def test_json_positions_are_one_based_and_name_function_and_endpoint() -> None:
         "suggestion": endpoint["suggestion"],
         "function": "list_items",
         "endpoint": "GET /items",
-        "fix": None,
+        "fix": endpoint["fix"],
     }
+    assert endpoint["fix"]["applicability"] == "unsafe"  # tests/test_fix_cli.py: its shape
     assert "GET /items" in endpoint["message"]
     assert (method["line"], method["function"], method["endpoint"]) == (15, "Service.refresh", None)
 

@@ -15,7 +15,10 @@ from asynclint.analysis.calls import CallInfo, classify
 from asynclint.analysis.cst_refs import may_not_wait_call
 from asynclint.analysis.values import evaluate
 from asynclint.catalog import FILE_KINDS
+from asynclint.fixes.local_names import local_names
+from asynclint.fixes.locate import PendingFix
 from asynclint.rules import OPT_IN
+from asynclint.rules.blocking import BlockingSleep
 
 _FILES = frozenset(f"io.{kind}" for kind in FILE_KINDS)
 AWAITED = "; it is not awaitable either: `await` on its result raises TypeError at run time"
@@ -63,11 +66,43 @@ class BlockingCalls:
             offload=self.offload_text,
         )
         detail = AWAITED if self._roles.get(id(node)) == "await" else ""
-        self._report(node, entry.code, {"call": info.display, "detail": detail}, suggestion)
+        fix = self._sleep_fix(node) if entry.code == "AL101" else None
+        self._report(node, entry.code, {"call": info.display, "detail": detail}, suggestion, fix)
         if isinstance(node, cst.Call):
             made = evaluate(self.refs.ref(node), self.project)
             if made is not None and made.name in _FILES:
                 self.frames[-1].opened.add(self.refs.ref(node))
+
+    def _sleep_fix(self, node: cst.CSTNode) -> PendingFix | None:
+        """AL101's fix, only for a sleep that is a statement of the async function itself: in a
+        nested `def`, a lambda or a class body there is no `await`; inside an expression the
+        rewrite would change what the expression sees."""
+        frame = self.frames[-1]
+        if not (isinstance(node, cst.Call) and self._roles.get(id(node)) == "discard"):
+            return None
+        if not frame.is_async or frame.is_lambda or frame.function is None:
+            return None
+        module = "anyio" if any(
+            (binding.qualified or "").split(".")[0] == "anyio" for binding in self.summary.bindings.values()
+        ) else "asyncio"
+        name, needs_import = self._module_name(module)
+        return BlockingSleep.fix(node, module, name, needs_import)
+
+    def _module_name(self, module: str) -> tuple[str | None, bool]:
+        """The name that reaches `module` here and whether the fix must import it: the module's
+        own name when it is bound to it, else an alias the module binds (`import asyncio as
+        aio`), else its own name when that is free (imported by the fix); (None, False) when
+        `asyncio` names something else."""
+        # a local of the name anywhere in an enclosing function shadows the module there
+        shadowed = set().union(*(local_names(f.function) for f in self.frames if f.function is not None))
+        bound = self.scopes.lookup(module)
+        if module not in shadowed and bound is not None and bound.qualified == module:
+            return module, False
+        for name, binding in self.summary.bindings.items():
+            found = self.scopes.lookup(name)
+            if name not in shadowed and binding.qualified == module and found is not None and found.qualified == module:
+                return name, False
+        return (module, True) if bound is None and module not in shadowed else (None, False)
 
     def _opened_here(self, node: cst.CSTNode, info: CallInfo) -> bool:
         """`with open(p) as f: f.read()`: the open is reported, and its fix (an async file)

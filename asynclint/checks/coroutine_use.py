@@ -13,6 +13,7 @@ from asynclint.analysis.calls import CallInfo, classify
 from asynclint.analysis.kinds import canonical, method_result
 from asynclint.analysis.values import evaluate, split_method
 from asynclint.checks.frames import MAX_ARGS_TEXT, Frame, source
+from asynclint.rules.sessions import AwaitOnSyncMethod
 
 
 class CoroutineUse:
@@ -23,7 +24,7 @@ class CoroutineUse:
         self._mark_await()
         self._roles[id(node.expression)] = "await"
         if self.on_loop:
-            self._check_await_target(node.expression)
+            self._check_await_target(node.expression, node)
 
     def visit_Expr(self, node: cst.Expr) -> None:
         self._roles[id(node.value)] = "discard"
@@ -116,7 +117,7 @@ class CoroutineUse:
                                                    "" if code == "AL202" else
                                                    ", or run it in the background as a task you keep a reference to (`asyncio.TaskGroup`)")))
 
-    def _check_await_target(self, expression: cst.BaseExpression) -> None:
+    def _check_await_target(self, expression: cst.BaseExpression, awaited: cst.Await) -> None:
         if not isinstance(expression, cst.Call):
             return
         func_ref = self.refs.ref(expression.func)
@@ -135,7 +136,8 @@ class CoroutineUse:
         if method in plain:
             text = source(expression.func)
             self._report(expression, "AL203", {"call": f"{text}()"},
-                         f"drop the `await`: `{source(expression)}` is a plain method call")
+                         f"drop the `await`: `{source(expression)}` is a plain method call",
+                         AwaitOnSyncMethod.fix(awaited))
 
     def _report_awaited_generator(self, call: cst.Call) -> None:
         """AL303: `await gen()` where `gen` is an async generator function (TypeError)."""

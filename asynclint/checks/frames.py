@@ -11,6 +11,7 @@ from asynclint.analysis.calls import CallInfo
 from asynclint.analysis.names import Scope
 from asynclint.analysis.values import Ref
 from asynclint.expiry import Expiry
+from asynclint.fixes.locate import PendingFix
 
 _EMPTY_MODULE = cst.Module(body=[])
 MAX_ARGS_TEXT = 60
@@ -66,6 +67,7 @@ class Report:
     suggestion: str
     function: str
     endpoint: str | None
+    fix: PendingFix | None = None  # located by the engine with the finding
 
 
 def where(frame: Frame) -> str:

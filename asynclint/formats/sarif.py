@@ -123,7 +123,39 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
         if value is not None
     }
     result["properties"] = properties
+    fixes = _fixes(finding)
+    if fixes:
+        result["fixes"] = fixes
     return result
+
+
+def _fixes(finding: Finding) -> list[dict[str, Any]]:
+    """The finding's fix as a SARIF `fix` (display-only ones have no edits: none). Regions use
+    the same 1-based character columns, end exclusive, as the JSON edits."""
+    fix = finding.fix
+    if not fix or not fix["edits"]:
+        return []
+    replacements = [
+        {
+            "deletedRegion": {
+                "startLine": edit["location"]["row"],
+                "startColumn": edit["location"]["column"],
+                "endLine": edit["end_location"]["row"],
+                "endColumn": edit["end_location"]["column"],
+            },
+            "insertedContent": {"text": edit["content"]},
+        }
+        for edit in fix["edits"]
+    ]
+    return [
+        {
+            "description": {"text": f"{fix['message']} ({fix['applicability']} fix)"},
+            "artifactChanges": [
+                {"artifactLocation": _artifact(finding.path), "replacements": replacements}
+            ],
+            "properties": {"applicability": fix["applicability"]},
+        }
+    ]
 
 
 def _artifact(path: str) -> dict[str, str]:

@@ -10,6 +10,7 @@ from typing import Callable, Sequence
 import click
 
 from asynclint.findings import Finding
+from asynclint.fixes.model import fixable
 
 
 def render(
@@ -18,6 +19,7 @@ def render(
     color: bool = False,
     show_source: bool = False,
     source_line: Callable[[str, int], str | None] = lambda path, line: None,
+    unsafe_fixes: bool = False,
     **_: object,
 ) -> str:
     out = []
@@ -27,7 +29,9 @@ def render(
         if color:
             location = click.style(location, bold=True)
             code = click.style(code, fg="red", bold=True)
-        out.append(f"{location} {code} {finding.message}")
+        # ruff's mark of a finding `--fix` can fix (with `--unsafe-fixes`: unsafe ones too)
+        marker = " [*]" if fixable(finding.fix, unsafe_fixes) else ""
+        out.append(f"{location} {code}{marker} {finding.message}")
         if show_source:
             line = source_line(finding.path, finding.line)
             if line is not None:

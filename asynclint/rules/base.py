@@ -21,6 +21,9 @@ class Rule:
     message: ClassVar[str]
     VALID: ClassVar[tuple[str, ...]] = ()
     INVALID: ClassVar[tuple[str, ...]] = ()
+    # (source, the source after `--fix --unsafe-fixes`) for rules with a fix; the `# expect`
+    # marks stay in the fixed source (they are comments) and say nothing there.
+    FIXED: ClassVar[tuple[tuple[str, str], ...]] = ()
     # `extra-blocking-calls` the examples are checked with (for rules driven by configuration).
     EXAMPLE_EXTRA_CALLS: ClassVar[dict[str, str]] = {}
 

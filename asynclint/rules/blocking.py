@@ -3,7 +3,14 @@ configured calls, sleeps, file I/O, subprocesses, `input()`."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from asynclint.rules.base import BLOCKS, Rule
+
+if TYPE_CHECKING:  # libcst only where a file is checked: `--explain` and warm runs need none
+    import libcst as cst
+
+    from asynclint.fixes.locate import PendingFix
 
 
 class UserBlockingCall(Rule):
@@ -73,6 +80,17 @@ class BlockingSleep(Rule):
         await asyncio.sleep(0.2)
         return []
     ```
+
+    ## Fix safety
+    The fix replaces the sleep statement's callee by `await asyncio.sleep` (`anyio.sleep` in a
+    module that imports anyio), keeping the arguments as written, and adds `import asyncio`
+    after the file's opening imports unless the module already imports it. It is unsafe: while
+    the coroutine sleeps, other tasks run, so code that relied on nothing else happening during
+    the pause (shared state, ordering) may behave differently. It is offered only for a sleep
+    that is a statement of the `async def` itself — never in a nested `def`, a lambda or an
+    expression — with one positional argument and a plain callee; `from time import sleep` and
+    aliases are rewritten the same way (the now unused import is left for the user's linter).
+    Where `asyncio` names something else and no alias of it is imported, no fix is offered.
     """
 
     code = "AL101"
@@ -95,6 +113,8 @@ class BlockingSleep(Rule):
         "import time\nasync def f():\n    return [lambda: time.sleep(1)]\n",
         "import time\nasync def f():\n    class Job:\n        def run(self):\n            time.sleep(1)\n",
         "async def f():\n    sleep(1)\n",
+        # the fix's own output
+        "import time\nimport asyncio\nasync def f():\n    await asyncio.sleep(1)\n    time.monotonic()\n",
     )
     INVALID = (
         "import time\nasync def f():\n    time.sleep(1)  # expect: AL101\n",
@@ -107,6 +127,61 @@ class BlockingSleep(Rule):
         "import asyncio, time\nasync def f():\n"
         "    await asyncio.to_thread(time.sleep(1))  # expect: AL101\n",
     )
+    # (INVALID source, the source after `asynclint --fix --unsafe-fixes`): tests/test_fixes.py
+    FIXED = (
+        (
+            "import time\nasync def f():\n    time.sleep(1)  # expect: AL101\n",
+            "import time\nimport asyncio\nasync def f():\n    await asyncio.sleep(1)  # expect: AL101\n",
+        ),
+        (
+            '"""Doc."""\nfrom __future__ import annotations\nimport asyncio\nimport time as t\n'
+            "async def f(x):\n    t.sleep(  # why\n        x)  # expect: AL101\n"
+            "    if x:\n        t.sleep(2)  # expect: AL101\n",
+            '"""Doc."""\nfrom __future__ import annotations\nimport asyncio\nimport time as t\n'
+            "async def f(x):\n    await asyncio.sleep(  # why\n        x)  # expect: AL101\n"
+            "    if x:\n        await asyncio.sleep(2)  # expect: AL101\n",
+        ),
+        (
+            "from time import sleep as nap\nimport anyio\nasync def f():\n    nap(1)  # expect: AL101\n",
+            "from time import sleep as nap\nimport anyio\nasync def f():\n    await anyio.sleep(1)  # expect: AL101\n",
+        ),
+        (
+            "import time\nimport asyncio as aio\nclass S:\n    async def run(self):\n"
+            "        time.sleep(1)  # expect: AL101\n",
+            "import time\nimport asyncio as aio\nclass S:\n    async def run(self):\n"
+            "        await aio.sleep(1)  # expect: AL101\n",
+        ),
+        # not a statement of the async def: reported, not fixed
+        (
+            "import asyncio, time\nasync def f():\n"
+            "    await asyncio.to_thread(time.sleep(1))  # expect: AL101\n",
+            "import asyncio, time\nasync def f():\n"
+            "    await asyncio.to_thread(time.sleep(1))  # expect: AL101\n",
+        ),
+        (
+            "import time\nasync def f():\n    x = time.sleep(1)  # expect: AL101\n",
+            "import time\nasync def f():\n    x = time.sleep(1)  # expect: AL101\n",
+        ),
+        # `asyncio` is a local of the function (bound after the sleep): no fix
+        (
+            "import time\nasync def f():\n    time.sleep(1)  # expect: AL101\n    import asyncio\n",
+            "import time\nasync def f():\n    time.sleep(1)  # expect: AL101\n    import asyncio\n",
+        ),
+    )
+
+    @classmethod
+    def fix(cls, call: cst.Call, module: str, name: str | None, needs_import: bool) -> PendingFix | None:
+        """`time.sleep(x)` → `await asyncio.sleep(x)`: only the callee's text is replaced."""
+        from asynclint.fixes.locate import NodeEdit, PendingFix
+
+        message = f"Replace with `await {module}.sleep(...)`"
+        if name is None:
+            return None
+        plain = len(call.args) == 1 and call.args[0].keyword is None and not call.args[0].star
+        if not plain or call.func.lpar:  # `(time.sleep)(1)`: the await would take the callee
+            return None
+        edit = NodeEdit(call.func, f"await {name}.sleep")
+        return PendingFix("unsafe", message, (edit,), needs_import=module if needs_import else None)
 
 
 class BlockingFileIo(Rule):

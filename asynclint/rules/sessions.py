@@ -3,7 +3,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from asynclint.rules.base import Rule
+
+if TYPE_CHECKING:  # libcst only where a file is checked: `--explain` and warm runs need none
+    import libcst as cst
+
+    from asynclint.fixes.locate import PendingFix
 from asynclint.rules.orm_examples import ASYNC_SETUP, SYNC_SETUP
 
 
@@ -143,6 +150,12 @@ class UnawaitedOrmIo(Rule):
         session.add(item)
         await session.commit()
     ```
+
+    ## Fix safety
+    The fix removes the `await` (and the space after it), keeping the call, its parentheses
+    and the comments inside it. It is safe: the awaited value is not awaitable, so the code it
+    replaces could only raise `TypeError` after the call had run; the call itself runs as
+    before. Where a comment sits between `await` and the call, the fix is display-only.
     """
 
     code = "AL202"
@@ -200,6 +213,12 @@ class AwaitOnSyncMethod(Rule):
         session.add(item)
         await session.commit()
     ```
+
+    ## Fix safety
+    The fix removes the `await` (and the space after it), keeping the call, its parentheses
+    and the comments inside it. It is safe: the awaited value is not awaitable, so the code it
+    replaces could only raise `TypeError` after the call had run; the call itself runs as
+    before. Where a comment sits between `await` and the call, the fix is display-only.
     """
 
     code = "AL203"
@@ -211,9 +230,51 @@ class AwaitOnSyncMethod(Rule):
         ASYNC_SETUP + "async def f(s: AsyncSession):\n"
         "    result = await s.execute(select(1))\n    return result.scalars().all()\n",
         "async def f(s, x):\n    await s.add(x)\n",
+        # the awaits that must stay: coroutine methods
+        ASYNC_SETUP + "async def f(s: AsyncSession, x):\n    s.add(x)\n    await s.flush()\n"
+        "    await s.refresh(x)\n",
     )
     INVALID = (
         ASYNC_SETUP + "async def f(s: AsyncSession, x):\n    await s.add(x)  # expect: AL203\n",
         ASYNC_SETUP + "async def f(s: AsyncSession):\n    result = await s.execute(select(1))\n"
         "    return await result.scalars()  # expect: AL203\n",
     )
+    # (INVALID source, the source after `asynclint --fix`), checked by tests/test_fixes.py
+    FIXED = (
+        (
+            ASYNC_SETUP + "async def f(s: AsyncSession, x):\n    await s.add(x)  # expect: AL203\n",
+            ASYNC_SETUP + "async def f(s: AsyncSession, x):\n    s.add(x)  # expect: AL203\n",
+        ),
+        (
+            ASYNC_SETUP + "async def f(s: AsyncSession, x):\n"
+            "    await (s.add(  # keep me\n        x))  # expect: AL203\n",
+            ASYNC_SETUP + "async def f(s: AsyncSession, x):\n"
+            "    (s.add(  # keep me\n        x))  # expect: AL203\n",
+        ),
+        (
+            ASYNC_SETUP + "async def f(s: AsyncSession):\n    result = await s.execute(select(1))\n"
+            "    return (await result.scalars()).all()  # expect: AL203\n",
+            ASYNC_SETUP + "async def f(s: AsyncSession):\n    result = await s.execute(select(1))\n"
+            "    return (result.scalars()).all()  # expect: AL203\n",
+        ),
+        # a comment between `await` and the call: display-only, the file is left as it is
+        (
+            ASYNC_SETUP + "async def f(s: AsyncSession, x):\n    (await  # why?\n     s.add(x))  # expect: AL203\n",
+            ASYNC_SETUP + "async def f(s: AsyncSession, x):\n    (await  # why?\n     s.add(x))  # expect: AL203\n",
+        ),
+    )
+
+    @classmethod
+    def fix(cls, awaited: cst.Await) -> PendingFix:
+        """`await s.add(x)` → `s.add(x)`: the text from `await` to the awaited expression (its
+        first parenthesis, if any) is deleted; everything else stays as written."""
+        import libcst as cst
+
+        from asynclint.fixes.locate import NodeEdit, PendingFix
+
+        message = "Remove the `await`"
+        if "#" in cst.Module(body=[]).code_for_node(awaited.whitespace_after_await):
+            return PendingFix("display-only", message, ())
+        expression = awaited.expression
+        upto = expression.lpar[0] if expression.lpar else expression
+        return PendingFix("safe", message, (NodeEdit(awaited, "", upto),))

@@ -1,0 +1,74 @@
+"""A fix is a list of text edits plus an applicability (ruff's model and JSON shape).
+
+`Finding.fix` holds the JSON form (a dict): findings cross process boundaries and the result
+cache as plain data, and the JSON output shows it as is. `Fix.from_json` reads it back.
+Rows and columns are 1-based, columns count characters of the decoded text (as findings do);
+an edit's end is exclusive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Applicability = Literal["safe", "unsafe", "display-only"]
+SAFE: Applicability = "safe"
+UNSAFE: Applicability = "unsafe"
+DISPLAY_ONLY: Applicability = "display-only"
+
+
+@dataclass(frozen=True, order=True)
+class Edit:
+    """Replace the text from (row, column) up to (end_row, end_column) by `content`."""
+
+    row: int
+    column: int
+    end_row: int
+    end_column: int
+    content: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "content": self.content,
+            "location": {"row": self.row, "column": self.column},
+            "end_location": {"row": self.end_row, "column": self.end_column},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Edit:
+        start, end = data["location"], data["end_location"]
+        return cls(start["row"], start["column"], end["row"], end["column"], data["content"])
+
+
+@dataclass(frozen=True)
+class Fix:
+    applicability: Applicability
+    message: str
+    edits: tuple[Edit, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "applicability": self.applicability,
+            "message": self.message,
+            "edits": [edit.to_json() for edit in self.edits],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Fix:
+        return cls(
+            data["applicability"],
+            data["message"],
+            tuple(Edit.from_json(edit) for edit in data["edits"]),
+        )
+
+    def applies(self, unsafe: bool) -> bool:
+        """Whether `--fix` applies it (`unsafe`: with `--unsafe-fixes`)."""
+        if not self.edits:
+            return False
+        return self.applicability == SAFE or (unsafe and self.applicability == UNSAFE)
+
+
+def fixable(fix: dict[str, Any] | None, unsafe: bool) -> bool:
+    """Whether a finding's fix (its JSON form) is applied by `--fix` (with `--unsafe-fixes`
+    when `unsafe`): the text output marks such findings `[*]`."""
+    return fix is not None and Fix.from_json(fix).applies(unsafe)
