@@ -71,8 +71,11 @@ class ChainFacts:
                         if known:
                             frame.result = (Link(callee[1].display, frame.path, callee[0].line), *known)
                         continue
-                    with self.reads.capture() as reads:
+                    outer = self.reads.begin()
+                    try:
                         child = self._expand(name)
+                    finally:
+                        reads = self.reads.end(outer)
                     if child is None:
                         frame.reads.update(reads)
                     else:

@@ -41,14 +41,27 @@ class Reads:
     @contextmanager
     def capture(self) -> Iterator[ModuleReads]:
         """Record the reads of the block; they are charged to the enclosing capture too."""
-        outer, inner = self.current, {}
-        self.current = inner
+        outer = self.begin()
         try:
-            yield inner
+            yield self.current  # type: ignore[misc]
         finally:
-            self.current = outer
-            if outer is not None:
-                outer.update(inner)
+            self.end(outer)
+
+    # `capture` without a generator: the hot paths (memo misses, each step of a blocking-chain
+    # search) run tens of thousands of times on a large tree.
+    def begin(self) -> ModuleReads | None:
+        """Start recording a block; returns what `end` needs."""
+        outer = self.current
+        self.current = {}
+        return outer
+
+    def end(self, outer: ModuleReads | None) -> ModuleReads:
+        """The block's reads, also charged to the enclosing recording."""
+        inner = self.current if self.current is not None else {}
+        self.current = outer
+        if outer is not None:
+            outer.update(inner)
+        return inner
 
 
 class Memo(Generic[K, V]):
@@ -63,8 +76,11 @@ class Memo(Generic[K, V]):
         if hit is not None:
             self._reads.charge(hit[1])
             return hit[0]
-        with self._reads.capture() as reads:
+        outer = self._reads.begin()
+        try:
             value = compute()
+        finally:
+            reads = self._reads.end(outer)
         self._table[key] = (value, reads)
         return value
 
