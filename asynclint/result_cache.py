@@ -167,13 +167,14 @@ def _remove_old_files(directory: Path, cutoff: float) -> None:
 
 
 def _remove_old_versions(version: Path, cutoff: float) -> None:
-    """Sibling `v<version>-<code>` directories whose last prune (or creation) is older than
-    `cutoff`: left by an asynclint that is no longer run on this project."""
+    """Sibling `v<version>-<code>` (and `walk-v...`) directories whose last prune (or
+    creation) is older than `cutoff`: left by an asynclint no longer run on this project."""
+    current = {version.name, f"walk-{version.name}"}  # the walk cache's (walk_cache.py)
     try:
         with os.scandir(version.parent) as entries:
-            siblings = [entry for entry in entries if entry.name != version.name]
+            siblings = [entry for entry in entries if entry.name not in current]
         for entry in siblings:
-            if not entry.name.startswith("v") or not entry.is_dir(follow_symlinks=False):
+            if not entry.name.startswith(("v", "walk-v")) or not entry.is_dir(follow_symlinks=False):
                 continue
             marker = Path(entry.path, _PRUNE_MARKER)
             try:

@@ -49,7 +49,6 @@ _MAGIC = "asynclint-walk"
 RACY_NS = 2_000_000_000
 
 
-
 def project_files(root: Path, config: Config, location: CacheLocation | None) -> list[Path]:
     """`discover([str(root)], config)`: the project's Python files, from the walk cache when
     nothing the walk depends on has changed. `location` is the summary cache's location

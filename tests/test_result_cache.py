@@ -223,14 +223,20 @@ def test_entries_unused_for_a_week_are_pruned_and_used_ones_are_kept(root: Path,
     other = version.parent / "v0.0.1-0123456789abcdef"
     other.mkdir()
     (other / "entry").write_text("an older asynclint's entry")
-    for path in (stale, other / "entry", other):
+    other_walk = version.parent / "walk-v0.0.1-0123456789abcdef"
+    other_walk.mkdir()
+    for path in (stale, other / "entry", other, other_walk):
         age(path, MAX_AGE + 60)
+    walk = version.parent / f"walk-{version.name}"  # this version's walk cache (walk_cache.py)
+    walk.mkdir(exist_ok=True)  # a tree written a moment ago is not cached yet (racy)
+    age(walk, MAX_AGE + 60)
     kept = sorted(path.name for path in (version / "results").iterdir())
     age(version / ".last-prune", 2 * 24 * 3600)
     for path in (version / "results").iterdir():
         age(path, MAX_AGE + 60)  # used by the next run: touched, so kept
     assert lint() == [("app/routes.py", 5, "AL110")]
-    assert not stale.exists() and not other.exists()
+    assert not stale.exists() and not other.exists() and not other_walk.exists()
+    assert walk.is_dir(), "the walk cache of the asynclint that runs is kept"
     assert sorted(path.name for path in (version / "results").iterdir()) == kept
 
 
