@@ -11,7 +11,7 @@ import os
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import IO, Any, Sequence
+from typing import IO, TYPE_CHECKING, Any, Sequence
 
 import click
 
@@ -20,8 +20,11 @@ from asynclint.api import LintResult, lint_paths, lint_text
 from asynclint.config import Config, ConfigError, find_config, load_config
 from asynclint.discovery import MissingPath
 from asynclint.findings import FileError, Finding
-from asynclint.fixes.command import FixMode, add_noqa_paths, fix_paths, fix_stdin
-from asynclint.fixes.run import Relint, fix_counts
+# The fixes' machinery (fixes/command.py, fixes/run.py) is imported where a fix option asks.
+from asynclint.fixes.model import FixMode, fix_counts
+
+if TYPE_CHECKING:
+    from asynclint.fixes.run import Relint
 from asynclint.formats import FORMATS, render
 from asynclint.rules import ALL_RULES, RULES_BY_CODE
 
@@ -177,9 +180,13 @@ def command(
     else:
         result = lint()
         if add_noqa:
+            from asynclint.fixes.command import add_noqa_paths
+
             _report_errors(result, quiet, paths)
             sys.exit(add_noqa_paths(result.findings))
         if mode.active:
+            from asynclint.fixes.command import fix_paths
+
             if mode.diff or mode.fix_only:
                 _report_errors(result, quiet, paths)
             run, code = fix_paths(result.findings, mode, relint, _rule_name)
@@ -204,6 +211,8 @@ def _fix_stdin(
 ) -> int:
     """Standard input with --fix/--diff: the fixed source (or diff) on stdout, what is left
     on stderr (as text), exit 1 when findings remain (--diff: when a fix would apply)."""
+    from asynclint.fixes.command import fix_stdin
+
     for error in result.errors:
         click.echo(f"{error.path}: error: {error.message}", err=True)
     fixed, errors = fix_stdin(data, path, result.findings, mode, relint)

@@ -11,31 +11,17 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import click
 
 from asynclint.findings import FileError, Finding
 from asynclint.fixes import files
+from asynclint.fixes.model import FixMode
 from asynclint.fixes.noqa import add_noqa
 from asynclint.fixes.run import FixedFile, FixRun, Relint, fix_files, fix_source
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-
-@dataclass(frozen=True)
-class FixMode:
-    fix: bool = False
-    unsafe: bool = False
-    fix_only: bool = False
-    diff: bool = False
-    show_fixes: bool = False
-    exit_non_zero_on_fix: bool = False
-
-    @property
-    def active(self) -> bool:
-        return self.fix or self.fix_only or self.diff
 
 
 def _plural(number: int, noun: str) -> str:

@@ -9,7 +9,10 @@ an edit's end is exclusive.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Iterable, Literal
+
+if TYPE_CHECKING:
+    from asynclint.findings import Finding
 
 Applicability = Literal["safe", "unsafe", "display-only"]
 SAFE: Applicability = "safe"
@@ -72,3 +75,33 @@ def fixable(fix: dict[str, Any] | None, unsafe: bool) -> bool:
     """Whether a finding's fix (its JSON form) is applied by `--fix` (with `--unsafe-fixes`
     when `unsafe`): the text output marks such findings `[*]`."""
     return fix is not None and Fix.from_json(fix).applies(unsafe)
+
+
+@dataclass(frozen=True)
+class FixMode:
+    """What the fix options asked for (`--fix`, `--unsafe-fixes`, ...)."""
+
+    fix: bool = False
+    unsafe: bool = False
+    fix_only: bool = False
+    diff: bool = False
+    show_fixes: bool = False
+    exit_non_zero_on_fix: bool = False
+
+    @property
+    def active(self) -> bool:
+        return self.fix or self.fix_only or self.diff
+
+
+def fix_counts(findings: Iterable[Finding], unsafe: bool) -> tuple[int, int]:
+    """(fixable with `--fix`, more with `--unsafe-fixes`) for the summary line."""
+    safe = more = 0
+    for finding in findings:
+        if finding.fix is None:
+            continue
+        fix = Fix.from_json(finding.fix)
+        if fix.applies(unsafe):
+            safe += 1
+        elif fix.applies(True):
+            more += 1
+    return safe, more

@@ -17,7 +17,7 @@ from asynclint import source
 from asynclint.findings import FileError, Finding
 from asynclint.fixes import files
 from asynclint.fixes.apply import MAX_ROUNDS, apply_fixes, parses
-from asynclint.fixes.model import Fix
+from asynclint.fixes.model import Fix, fix_counts  # noqa: F401 - fix_counts: re-exported
 
 # Re-lint one file's new text (as if it were the file at `path`): its findings.
 Relint = Callable[[str, str], Sequence[Finding]]
@@ -126,18 +126,3 @@ def fix_files(
             continue
         run.files.append(fixed)
     return run
-
-
-def fix_counts(findings: Iterable[Finding], unsafe: bool) -> tuple[int, int]:
-    """(fixable with `--fix`, more with `--unsafe-fixes`) for the summary line."""
-    safe = more = 0
-    for finding in findings:
-        if finding.fix is None:
-            continue
-        fix = Fix.from_json(finding.fix)
-        if fix.applies(unsafe):
-            safe += 1
-        elif fix.applies(True):
-            more += 1
-    return safe, more
-

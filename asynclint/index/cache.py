@@ -21,7 +21,6 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -173,6 +172,8 @@ class EntryFiles:
             # Bigger than a read accepts: writing it would only cost time.
             if len(data) > _MAX_ENTRY_BYTES or not self._usable(create=True):
                 return
+            import tempfile  # a warm run writes nothing: not imported before a write
+
             descriptor, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(data)
