@@ -160,7 +160,8 @@ class UnawaitedOrmIo(Rule):
     unsafe: the function now waits for the I/O there, and what the code does with the result
     changes from a coroutine to the awaited value. It is offered only where `await` is legal
     and unambiguous: directly in the body of an `async def` — not in a nested `def`, a
-    lambda, a class body or a comprehension.
+    lambda, a class body or a comprehension — and not under an `await` of a longer chain
+    (`await s.scalars(q).first().id`) or of a method not known to be plain or a coroutine.
     """
 
     code = "AL202"
