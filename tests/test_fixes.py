@@ -184,3 +184,50 @@ def test_a_file_whose_text_does_not_encode_back_is_not_fixed():
     # but would re-encode differently must not be rewritten either
     with pytest.raises(files.FixFileError):
         files.from_bytes("m.py", b"\xef\xbb\xbf# coding: latin-1\nx = 1\n")
+
+
+# -- the missing-`await` fix (AL202, AL301) ----------------------------------------------------
+
+
+def _fixes_of(text: str, code: str) -> list:
+    return [f.fix for f in _findings(text) if f.code == code]
+
+
+@pytest.mark.parametrize(
+    ("rule", "snippet"),
+    [(rule, snippet) for rule in ALL_RULES if rule.code in ("AL202", "AL301") for snippet in rule.INVALID
+     if "def later():" in snippet or " for _ in " in snippet],
+)
+def test_missing_await_has_no_fix_where_await_is_not_legal(rule, snippet):
+    found = _fixes_of(snippet, rule.code)
+    assert found and found == [None] * len(found)
+
+
+def test_missing_await_fix_is_unsafe():
+    text = ASYNC_SETUP + "async def f(s: AsyncSession):\n    s.commit()\n"
+    [fix] = _fixes_of(text, "AL202")
+    assert Fix.from_json(fix).applicability == "unsafe"
+    assert _fix(text, unsafe=False) == text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "    g = (s.scalars(select(1)).all() for _ in range(2))\n    return g\n",  # comprehension
+        "    h = lambda: s.scalars(select(1)).all()\n    return h\n",  # lambda
+        "    class C:\n        rows = s.scalars(select(1)).all()\n    return C\n",  # class body
+        "    def g(rows=s.scalars(select(1)).all()):\n        return rows\n    return g\n",  # default
+        "    return await s.scalars(select(1)).first().id\n",  # a longer chain under `await`
+        "    return (await  # why?\n        s.scalars(select(1)).all())\n",  # comment after `await`
+    ],
+)
+def test_missing_await_fix_is_not_offered_where_it_would_guess(body):
+    text = ASYNC_SETUP + "async def f(s: AsyncSession):\n" + body
+    found = _fixes_of(text, "AL202")
+    assert found and found == [None] * len(found)
+
+
+def test_missing_await_fix_leaves_the_coroutine_objects_own_attributes():
+    text = "async def work():\n    pass\nasync def f():\n    work().close()\n    work()\n"
+    assert [fix is None for fix in _fixes_of(text, "AL301")] == [True, False]
+    assert _fix(text).endswith("    work().close()\n    await work()\n")

@@ -13,7 +13,10 @@ from asynclint.analysis.calls import CallInfo, classify
 from asynclint.analysis.kinds import canonical, method_result
 from asynclint.analysis.values import evaluate, split_method
 from asynclint.checks.frames import MAX_ARGS_TEXT, Frame, source
-from asynclint.rules.sessions import AwaitOnSyncMethod
+from asynclint.fixes import missing_await
+from asynclint.fixes.locate import PendingFix
+from asynclint.rules.coroutines import UnawaitedCoroutine
+from asynclint.rules.sessions import AwaitOnSyncMethod, UnawaitedOrmIo
 
 
 class CoroutineUse:
@@ -115,7 +118,53 @@ class CoroutineUse:
         frame.reports.append(self._make_report(node, code, {"call": f"{text}()", "detail": detail},
                                                f"add `await`: `{fix}`" + (
                                                    "" if code == "AL202" else
-                                                   ", or run it in the background as a task you keep a reference to (`asyncio.TaskGroup`)")))
+                                                   ", or run it in the background as a task you keep a reference to (`asyncio.TaskGroup`)"),
+                                               self._await_fix(frame, node, info, code)))
+
+    def _await_fix(self, frame: Frame, node: cst.Call, info: CallInfo, code: str) -> PendingFix | None:
+        """AL202/AL301's fix, only where `await` is legal: the body of the `async def` itself
+        (not a nested `def`, lambda, class body or comprehension). A receiver gets parentheses;
+        under `await call.method()` the `await` moves onto the call when the method is plain
+        (`(await s.scalars(q)).all()`) and stays when it is a coroutine too; other chains under
+        an `await` get no fix."""
+        role = self._roles.get(id(node))
+        if not frame.is_async or frame.is_lambda or frame.function is None:
+            return None
+        if role not in ("discard", "assign", "return", "receiver"):
+            return None
+        if role == "receiver" and self._receiver_attrs.get(id(node)) in missing_await.COROUTINE_ATTRIBUTES:
+            return None
+        path = missing_await.enclosing(frame.function, node)
+        if path is None:
+            return None
+        moved = None
+        if role == "receiver":
+            covered = missing_await.receiver_await(node, path)
+            if covered is False:
+                return None
+            if covered is not None:
+                awaited, method = covered
+                plain = self._awaited_method_is_plain(info, method)
+                if plain is None:
+                    return None
+                moved = awaited if plain else None
+        rule = UnawaitedOrmIo if code == "AL202" else UnawaitedCoroutine
+        return rule.fix(node, role == "receiver", moved)
+
+    def _awaited_method_is_plain(self, info: CallInfo, method: str) -> bool | None:
+        """Whether `method` of the value the awaited call gives is a plain method (True), a
+        coroutine method (False), or unknown (None)."""
+        if info.receiver is None or info.method is None:
+            return None
+        made = method_result(info.receiver, info.method)
+        if made is None or made.product is None:
+            return None
+        product = orm.PROXIES.get(made.product, made.product)
+        if method in orm.NOT_AWAITABLE.get(product, frozenset()):
+            return True
+        if f"{product}.{method}" in orm.COROUTINES:
+            return False
+        return None
 
     def _check_await_target(self, expression: cst.BaseExpression, awaited: cst.Await) -> None:
         if not isinstance(expression, cst.Call):

@@ -24,12 +24,14 @@ from asynclint.index.parsing import NewerGrammarError, parse_module
 class NodeEdit:
     """Replace the text of `node` by `content`; with `upto`, the text from the start of `node`
     to the start of `upto` (the node's own parentheses are outside its range: to keep them,
-    name a `LeftParen`). Text is never re-rendered from a detached node: libcst would lose
-    the indentation of its continuation lines."""
+    name a `LeftParen`); with `after`, insert `content` where `node` ends. Text is never
+    re-rendered from a detached node: libcst would lose the indentation of its continuation
+    lines."""
 
     node: cst.CSTNode
     content: str
     upto: cst.CSTNode | None = None
+    after: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ def locate(
         return None
     edits = []
     for edit in pending.edits:
-        start = positions[edit.node].start
+        start = positions[edit.node].end if edit.after else positions[edit.node].start
         end = positions[edit.node].end if edit.upto is None else positions[edit.upto].start
         row, end_row = start.line + line_offset, end.line + line_offset
         edits.append(Edit(

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from asynclint.rules.base import Rule
+
+if TYPE_CHECKING:  # libcst only where a file is checked: `--explain` and warm runs need none
+    import libcst as cst
+
+    from asynclint.fixes.locate import PendingFix
 
 
 class UnawaitedCoroutine(Rule):
@@ -42,6 +49,18 @@ class UnawaitedCoroutine(Rule):
         await send_welcome_email(user)
     ```
     or keep it running in the background with a task you keep a reference to.
+
+    ## Fix safety
+    The fix inserts `await` before the call: `await send_welcome_email(user)`, `pending =
+    await work()`; a call used as a receiver gets parentheses, `(await get_client()).name`.
+    Text is inserted, so the call's comments stay. It is unsafe: the function now waits there
+    for the coroutine to finish (the other fix, running it as a task, is left to you), and a
+    variable that held the coroutine now holds its result. It is offered only where `await`
+    is legal and unambiguous: directly in the body of an `async def` — not in a nested `def`,
+    a lambda, a class body or a comprehension — and not for the coroutine object's own
+    attributes (`work().send(None)`). Under an `await` of a longer chain
+    (`await get_client().send()`) there is no fix: whether the method wants one more `await`
+    is not known.
     """
 
     code = "AL301"
@@ -86,6 +105,9 @@ class UnawaitedCoroutine(Rule):
         "async def work():\n    pass\nasync def f():\n    pending = work()\n"
         "    class Job:\n        pending = None\n        async def run(self):\n"
         "            await pending\n    await Job().run()\n",
+        # what the fix writes
+        "async def connect():\n    return 'c'\nasync def f():\n    await connect()\n"
+        "    return (await connect()).upper()\n",
     )
     INVALID = (
         "import asyncio\nasync def f():\n    asyncio.sleep(1)  # expect: AL301\n",
@@ -103,7 +125,58 @@ class UnawaitedCoroutine(Rule):
         "    async def later(pending):\n        await pending\n"
         "    def other():\n        pending = None\n        return pending\n"
         "    await run(later, other, lambda pending: pending)\n",
+        # no `await` is legal in a nested sync def: reported, without a fix (tests/test_fixes.py)
+        "async def work():\n    pass\nasync def f():\n    def later():\n"
+        "        work()  # expect: AL301\n    return later\n",
     )
+    # (INVALID source, the source after `asynclint --fix --unsafe-fixes`)
+    FIXED = (
+        (
+            "async def work():\n    pass\nasync def f():\n    work()  # expect: AL301\n",
+            "async def work():\n    pass\nasync def f():\n    await work()  # expect: AL301\n",
+        ),
+        (
+            "async def work():\n    pass\nasync def f():\n    pending = work()  # expect: AL301\n"
+            "    return 1\n",
+            "async def work():\n    pass\nasync def f():\n    pending = await work()  # expect: AL301\n"
+            "    return 1\n",
+        ),
+        (
+            "class Client:\n    name = 'c'\nasync def connect():\n    return Client()\n"
+            "async def f():\n    return connect().name  # expect: AL301\n",
+            "class Client:\n    name = 'c'\nasync def connect():\n    return Client()\n"
+            "async def f():\n    return (await connect()).name  # expect: AL301\n",
+        ),
+        (
+            "async def connect():\n    return 'c'\nasync def f():\n"
+            "    print(connect().upper())  # expect: AL301\n",
+            "async def connect():\n    return 'c'\nasync def f():\n"
+            "    print((await connect()).upper())  # expect: AL301\n",
+        ),
+        (
+            "class Mailer:\n    async def send(self, to):\n        pass\n"
+            "    async def run(self):\n        self.send(  # expect: AL301\n"
+            "            'me',  # the owner\n        )\n",
+            "class Mailer:\n    async def send(self, to):\n        pass\n"
+            "    async def run(self):\n        await self.send(  # expect: AL301\n"
+            "            'me',  # the owner\n        )\n",
+        ),
+        # already in parentheses: `await` goes inside them, no new ones
+        (
+            "async def connect():\n    return 'c'\nasync def f():\n"
+            "    return (connect()).upper()  # expect: AL301\n",
+            "async def connect():\n    return 'c'\nasync def f():\n"
+            "    return (await connect()).upper()  # expect: AL301\n",
+        ),
+    )
+
+    @classmethod
+    def fix(cls, call: cst.Call, receiver: bool, moved: cst.Await | None = None) -> PendingFix | None:
+        """`call` → `await call`; a receiver `(await call).attr`; with `moved`, the `await` over
+        `await call.method()` moves onto the call. Unsafe: the code now waits there."""
+        from asynclint.fixes.missing_await import insert_await
+
+        return insert_await(call, receiver, moved)
 
 
 class AwaitOnAsyncGenerator(Rule):

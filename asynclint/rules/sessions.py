@@ -152,10 +152,16 @@ class UnawaitedOrmIo(Rule):
     ```
 
     ## Fix safety
-    The fix removes the `await` (and the space after it), keeping the call, its parentheses
-    and the comments inside it. It is safe: the awaited value is not awaitable, so the code it
-    replaces could only raise `TypeError` after the call had run; the call itself runs as
-    before. Where a comment sits between `await` and the call, the fix is display-only.
+    The fix inserts `await` before the call (`await session.commit()`, `x = await
+    s.execute(q)`, `return await s.get(A, 1)`), with parentheses where the call is a receiver:
+    `(await s.scalars(q)).all()`; `await s.scalars(q).all()` becomes the same (the `await`
+    moves onto the call, as `.all()` is a plain method), `await s.stream(q).all()` becomes
+    `await (await s.stream(q)).all()`. Text is inserted, so the call's comments stay. It is
+    unsafe: the function now waits for the I/O there, and what the code does with the result
+    changes from a coroutine to the awaited value. It is offered only where `await` is legal
+    and unambiguous: directly in the body of an `async def` — not in a nested `def`, a
+    lambda, a class body or a comprehension — and not under an `await` of a longer chain
+    (`await s.scalars(q).first().id`) or of a method not known to be plain or a coroutine.
     """
 
     code = "AL202"
@@ -174,6 +180,9 @@ class UnawaitedOrmIo(Rule):
         "    return await s.run_sync(lambda sync_s: sync_s.query(1).all())\n",
         ASYNC_SETUP + "def f(s: AsyncSession):\n    return s.commit()\n",
         "async def f(s):\n    s.commit()\n",
+        # what the fix writes
+        ASYNC_SETUP + "async def f(s: AsyncSession):\n    return (await s.scalars(select(1))).all()\n",
+        ASYNC_SETUP + "async def f(s: AsyncSession):\n    return await (await s.stream(select(1))).all()\n",
     )
     INVALID = (
         ASYNC_SETUP + "async def f(s: AsyncSession):\n    s.commit()  # expect: AL202\n",
@@ -185,7 +194,66 @@ class UnawaitedOrmIo(Rule):
         ASYNC_SETUP + "async def f():\n    engine.dispose()  # expect: AL202\n",
         "from fastapi_async_sqlalchemy import db\nasync def f(item):\n    db.session.add(item)\n"
         "    db.session.commit()  # expect: AL202\n",
+        # no `await` is legal there: reported, without a fix (tests/test_fixes.py)
+        ASYNC_SETUP + "async def f(s: AsyncSession):\n    def later():\n"
+        "        s.commit()  # expect: AL202\n    return later\n",
+        ASYNC_SETUP + "async def f(s: AsyncSession):\n"
+        "    return [s.scalars(select(1)).all() for _ in range(2)]  # expect: AL202\n",
     )
+    # (INVALID source, the source after `asynclint --fix --unsafe-fixes`)
+    FIXED = (
+        (
+            ASYNC_SETUP + "async def f(s: AsyncSession):\n    s.commit()  # expect: AL202\n",
+            ASYNC_SETUP + "async def f(s: AsyncSession):\n    await s.commit()  # expect: AL202\n",
+        ),
+        (
+            ASYNC_SETUP + "async def f(s: AsyncSession):\n    result = s.execute(select(1))  # expect: AL202\n"
+            "    return 1\n",
+            ASYNC_SETUP + "async def f(s: AsyncSession):\n    result = await s.execute(select(1))  # expect: AL202\n"
+            "    return 1\n",
+        ),
+        (
+            ASYNC_SETUP + "async def f(s: AsyncSession):\n    rows = s.scalars(select(1)).all()  # expect: AL202\n"
+            "    return rows\n",
+            ASYNC_SETUP + "async def f(s: AsyncSession):\n    rows = (await s.scalars(select(1))).all()  # expect: AL202\n"
+            "    return rows\n",
+        ),
+        (
+            ASYNC_SETUP + "async def f(s: AsyncSession):\n    print(s.scalars(select(1)).all())  # expect: AL202\n",
+            ASYNC_SETUP + "async def f(s: AsyncSession):\n    print((await s.scalars(select(1))).all())  # expect: AL202\n",
+        ),
+        (
+            ASYNC_SETUP + "async def f(s: AsyncSession):\n    return s.get(int, 1)  # expect: AL202\n",
+            ASYNC_SETUP + "async def f(s: AsyncSession):\n    return await s.get(int, 1)  # expect: AL202\n",
+        ),
+        # the precedence bug: the `await` moves onto the call (`.all()` is a plain method) ...
+        (
+            ASYNC_SETUP + "async def f(s: AsyncSession):\n"
+            "    return await s.scalars(  # the query\n        select(1)).all()  # expect: AL202\n",
+            ASYNC_SETUP + "async def f(s: AsyncSession):\n"
+            "    return (await s.scalars(  # the query\n        select(1))).all()  # expect: AL202\n",
+        ),
+        # ... and stays where the method is a coroutine too (AsyncResult.all)
+        (
+            ASYNC_SETUP + "async def f(s: AsyncSession):\n"
+            "    return await s.stream(select(1)).all()  # expect: AL202\n",
+            ASYNC_SETUP + "async def f(s: AsyncSession):\n"
+            "    return await (await s.stream(select(1))).all()  # expect: AL202\n",
+        ),
+        # already in parentheses: `await` goes inside them, no new ones
+        (
+            ASYNC_SETUP + "async def f(s: AsyncSession):\n    return (s.scalars(select(1))).all()  # expect: AL202\n",
+            ASYNC_SETUP + "async def f(s: AsyncSession):\n    return (await s.scalars(select(1))).all()  # expect: AL202\n",
+        ),
+    )
+
+    @classmethod
+    def fix(cls, call: cst.Call, receiver: bool, moved: cst.Await | None = None) -> PendingFix | None:
+        """`call` → `await call`; a receiver `(await call).attr`; with `moved`, the `await` over
+        `await call.method()` moves onto the call. Unsafe: the code now waits there."""
+        from asynclint.fixes.missing_await import insert_await
+
+        return insert_await(call, receiver, moved)
 
 
 class AwaitOnSyncMethod(Rule):
