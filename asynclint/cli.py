@@ -84,6 +84,9 @@ def _explain(ctx: click.Context, _param: click.Parameter, value: str | None) -> 
 @click.option("--endpoints", is_flag=True, help="List every route and dependency of PATHS: where FastAPI runs it (event loop or threadpool) and its findings; exit 0.")
 @click.option("--fix", is_flag=True, help="Apply the safe fixes (with --unsafe-fixes, the unsafe ones too) and report what is left.")
 @click.option("--unsafe-fixes", is_flag=True, help="Count unsafe fixes as fixable: mark and, with --fix, apply them.")
+@click.option("--fixable", multiple=True, metavar="CODES", help="Only the fixes of these codes or prefixes may be applied. Replaces the configured `fixable`.")
+@click.option("--unfixable", multiple=True, metavar="CODES", help="Codes or prefixes whose fixes are never applied.")
+@click.option("--extend-fixable", multiple=True, metavar="CODES", help="Codes or prefixes to add to `fixable`.")
 @click.option("--fix-only", is_flag=True, help="Apply the fixes (as --fix) and report nothing that is left.")
 @click.option("--diff", is_flag=True, help="Write nothing: print the fixes as unified diffs; exit 1 when a fix would apply.")
 @click.option("--show-fixes", is_flag=True, help="With --fix: list what was fixed, per file and code.")
@@ -112,6 +115,9 @@ def command(
     endpoints: bool,
     fix: bool,
     unsafe_fixes: bool,
+    fixable: tuple[str, ...],
+    unfixable: tuple[str, ...],
+    extend_fixable: tuple[str, ...],
     fix_only: bool,
     diff: bool,
     show_fixes: bool,
@@ -140,6 +146,9 @@ def command(
             select=_codes(select) if select else None,
             ignore=_codes(ignore),
             extend_select=_codes(extend_select),
+            fixable=_codes(fixable) if fixable else None,
+            unfixable=_codes(unfixable),
+            extend_fixable=_codes(extend_fixable),
         )
     except ConfigError as error:
         raise CommandError(str(error)) from None
@@ -154,13 +163,15 @@ def command(
             raise CommandError(f"path does not exist: {missing}") from None
         sys.exit(EXIT_CLEAN)
     source_line = _SourceLines()
+    # fixable/unfixable/extend-(un)safe-fixes: applied to every finding's fix once, after linting
+    policy = config.fix_policy()
 
     def relint(path: str, text: str) -> Sequence[Finding]:  # a fixed text, in a worker
-        return lint_text(text, path, config, not no_cache, cache_dir).findings
+        return policy.apply(lint_text(text, path, config, not no_cache, cache_dir).findings)
 
     def lint() -> LintResult:
         try:
-            return lint_paths(
+            result = lint_paths(
                 paths or (".",),
                 config,
                 jobs,
@@ -170,11 +181,14 @@ def command(
             )
         except MissingPath as missing:
             raise CommandError(f"path does not exist: {missing}") from None
+        result.findings = policy.apply(result.findings)
+        return result
 
     fixed = None
     if stdin_filename is not None:
         data = sys.stdin.buffer.read()
         result = _lint_stdin(data, stdin_filename, config, source_line, not no_cache, cache_dir)
+        result.findings = policy.apply(result.findings)
         if mode.active:
             sys.exit(_fix_stdin(data, stdin_filename, result, mode, relint, exit_zero))
     else:

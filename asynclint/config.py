@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from asynclint.catalog import USER_CODE, Blocking
+from asynclint.fixes.model import SAFE, UNSAFE, Applicability, FixPolicy
 from asynclint.patterns import invalid_patterns
-from asynclint.rules import RULES_BY_CODE, UnknownCode, select_codes
+from asynclint.rules import RULES_BY_CODE, UnknownCode, matching, select_codes
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -27,7 +28,9 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
     "build", "dist", "buck-out", "node_modules", "site-packages", ".direnv", ".ipynb_checkpoints",
 )
 
-_LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude", "offload-functions")
+_FIX_KEYS = ("fixable", "unfixable", "extend-fixable", "extend-safe-fixes", "extend-unsafe-fixes")
+_CODE_KEYS = ("select", "ignore", "extend-select") + _FIX_KEYS
+_LIST_KEYS = _CODE_KEYS + ("exclude", "extend-exclude", "offload-functions")
 _TABLE_KEYS = ("per-file-ignores", "extra-blocking-calls")
 KNOWN_KEYS = frozenset(_LIST_KEYS + _TABLE_KEYS)
 
@@ -46,6 +49,12 @@ class Config:
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     extra_blocking_calls: dict[str, Blocking] = field(default_factory=dict)
     offload_functions: frozenset[str] = frozenset()
+    # Which fixes --fix may apply, and their safety (ruff's settings): codes or prefixes.
+    fixable: tuple[str, ...] | None = None  # None: ALL
+    unfixable: tuple[str, ...] = ()
+    extend_fixable: tuple[str, ...] = ()
+    extend_safe_fixes: tuple[str, ...] = ()
+    extend_unsafe_fixes: tuple[str, ...] = ()
     # Directory that relative patterns (exclude, per-file-ignores) are anchored to.
     root: Path = field(default_factory=Path.cwd)
     source: Path | None = None
@@ -53,22 +62,48 @@ class Config:
     def enabled_codes(self) -> frozenset[str]:
         return select_codes(self.select, self.ignore, self.extend_select)
 
+    def fix_policy(self) -> FixPolicy:
+        """The fix settings resolved to codes. A prefix names the opt-in rules too (a fix
+        setting selects no rule, it only decides about the fixes of the enabled ones)."""
+        fixable = None
+        if self.fixable is not None and not any(_is_all(s) for s in self.fixable):
+            fixable = frozenset(_codes_of(self.fixable + self.extend_fixable))
+        safety: dict[str, Applicability] = {}
+        # ruff's precedence: the more specific selector wins; at the same specificity,
+        # extend-unsafe-fixes wins over extend-safe-fixes.
+        overrides = [(_specificity(s), 0, s, SAFE) for s in self.extend_safe_fixes]
+        overrides += [(_specificity(s), 1, s, UNSAFE) for s in self.extend_unsafe_fixes]
+        for _spec, _order, selector, applicability in sorted(overrides, key=lambda o: o[:2]):
+            for code in matching(selector, opt_in=True):
+                safety[code] = applicability
+        return FixPolicy(fixable, frozenset(_codes_of(self.unfixable)), safety)
+
     def with_cli(
         self,
         select: Iterable[str] | None = None,
         ignore: Iterable[str] = (),
         extend_select: Iterable[str] = (),
+        fixable: Iterable[str] | None = None,
+        unfixable: Iterable[str] = (),
+        extend_fixable: Iterable[str] = (),
     ) -> Config:
-        """Command-line selection: `--select` replaces, `--ignore`/`--extend-select` add."""
+        """Command-line selection: `--select` replaces, `--ignore`/`--extend-select` add (and
+        so `--fixable`, `--unfixable`, `--extend-fixable`)."""
         merged = replace(
             self,
             select=tuple(select) if select is not None else self.select,
             ignore=self.ignore + tuple(ignore),
             extend_select=self.extend_select + tuple(extend_select),
+            fixable=tuple(fixable) if fixable is not None else self.fixable,
+            unfixable=self.unfixable + tuple(unfixable),
+            extend_fixable=self.extend_fixable + tuple(extend_fixable),
         )
         _validate_codes(merged.select or (), "--select")
         _validate_codes(ignore, "--ignore")
         _validate_codes(extend_select, "--extend-select")
+        _validate_codes(fixable or (), "--fixable")
+        _validate_codes(unfixable, "--unfixable")
+        _validate_codes(extend_fixable, "--extend-fixable")
         return merged
 
 
@@ -127,7 +162,7 @@ def _from_table(table: dict[str, Any], where: str, root: Path, source: Path) -> 
             f"{where}: unknown key {unknown[0]!r} (known keys: {', '.join(sorted(KNOWN_KEYS))})"
         )
     lists = {key: _string_list(table, key, where) for key in _LIST_KEYS if key in table}
-    for key in ("select", "ignore", "extend-select"):
+    for key in _CODE_KEYS:
         _validate_codes(lists.get(key, ()), f"{where}: {key}")
     for key in ("exclude", "extend-exclude"):
         _validate_patterns(lists.get(key, ()), f"{where}: {key}")
@@ -140,6 +175,11 @@ def _from_table(table: dict[str, Any], where: str, root: Path, source: Path) -> 
         per_file_ignores=_per_file_ignores(table.get("per-file-ignores", {}), where),
         extra_blocking_calls=_extra_calls(table.get("extra-blocking-calls", {}), where),
         offload_functions=frozenset(lists.get("offload-functions", ())),
+        fixable=lists.get("fixable"),
+        unfixable=lists.get("unfixable", ()),
+        extend_fixable=lists.get("extend-fixable", ()),
+        extend_safe_fixes=lists.get("extend-safe-fixes", ()),
+        extend_unsafe_fixes=lists.get("extend-unsafe-fixes", ()),
         root=root,
         source=source,
     )
@@ -154,9 +194,25 @@ def _string_list(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]
     return tuple(value)
 
 
+def _is_all(selector: str) -> bool:
+    return selector.strip().upper() == "ALL"
+
+
+def _specificity(selector: str) -> int:
+    """ruff's selector specificity: ALL < AL < AL1 < AL10 < AL101."""
+    return 0 if _is_all(selector) else len(selector.strip())
+
+
+def _codes_of(selectors: Iterable[str]) -> set[str]:
+    codes: set[str] = set()
+    for selector in selectors:
+        codes |= matching(selector, opt_in=True)
+    return codes
+
+
 def _validate_codes(selectors: Iterable[str], where: str) -> None:
     for selector in selectors:
-        if selector.strip().upper() == "ALL":
+        if _is_all(selector):
             continue
         try:
             select_codes([selector])

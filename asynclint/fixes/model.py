@@ -8,8 +8,8 @@ an edit's end is exclusive.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable, Literal
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping
 
 if TYPE_CHECKING:
     from asynclint.findings import Finding
@@ -105,3 +105,48 @@ def fix_counts(findings: Iterable[Finding], unsafe: bool) -> tuple[int, int]:
         elif fix.applies(True):
             more += 1
     return safe, more
+
+
+@dataclass(frozen=True)
+class FixPolicy:
+    """`fixable`, `unfixable`, `extend-safe-fixes`, `extend-unsafe-fixes` (ruff's settings),
+    resolved to rule codes by config.py.
+
+    `apply` rewrites the findings' fixes once, right after linting, so that everything after
+    (`--fix`, the `[*]` marker, the counts, the JSON output) sees the same fixes: an unfixable
+    code's fix is dropped (ruff drops it too: JSON `"fix": null`), and a fix's applicability
+    is the effective one (display-only never changes).
+    """
+
+    fixable: frozenset[str] | None = None  # None: every code
+    unfixable: frozenset[str] = frozenset()
+    # code -> SAFE or UNSAFE, forced by extend-safe-fixes / extend-unsafe-fixes
+    safety: Mapping[str, Applicability] = field(default_factory=dict)
+
+    @property
+    def is_default(self) -> bool:
+        return self.fixable is None and not self.unfixable and not self.safety
+
+    def allows(self, code: str) -> bool:
+        return (self.fixable is None or code in self.fixable) and code not in self.unfixable
+
+    def resolve(self, code: str, applicability: Applicability) -> Applicability:
+        if applicability == DISPLAY_ONLY:
+            return applicability
+        return self.safety.get(code, applicability)
+
+    def apply(self, findings: Iterable[Finding]) -> list[Finding]:
+        if self.is_default:
+            return list(findings)
+        result = []
+        for finding in findings:
+            fix = finding.fix
+            if fix is not None:
+                if not self.allows(finding.code):
+                    finding = replace(finding, fix=None)
+                else:
+                    effective = self.resolve(finding.code, fix["applicability"])
+                    if effective != fix["applicability"]:
+                        finding = replace(finding, fix={**fix, "applicability": effective})
+            result.append(finding)
+        return result
