@@ -35,6 +35,11 @@ def _fixed(text: str) -> str:
         "        if True: await s.commit()\n        return x.id\n",
         "        await s.commit(); n = 1\n        return x.id, n\n",
         "        done = await s.commit()\n        return x.id, done\n",
+        # deleted or expunged: a refresh would raise InvalidRequestError
+        "        await s.delete(x)\n        await s.commit()\n        return x.id\n",
+        "        s.expunge(x)\n        await s.commit()\n        return x.id\n",
+        "        s.expunge_all()\n        await s.commit()\n        return x.id\n",
+        "        await s.merge(x)\n        await s.commit()\n        return x.id\n",
     ],
 )
 def test_no_fix_where_the_refresh_is_not_sure_to_run_between(body):

@@ -58,6 +58,9 @@ class Frame:
     # that expired it, and the refresh sites found for those commits (by id of the call).
     commits: dict[str, tuple[cst.Call, tuple[str, int]]] = field(default_factory=dict)
     refresh_sites: dict[int, RefreshSite | None] = field(default_factory=dict)
+    # Instances deleted, expunged or merged (the session holds a copy) here: a refresh would
+    # raise InvalidRequestError, so no fix.
+    detached: set[str] = field(default_factory=set)
     function: cst.FunctionDef | None = None  # the def being walked (None: a lambda or class)
     uses: dict[str, bool | None] | None = None  # how it uses each name (checks/usage.py)
 

@@ -131,14 +131,21 @@ class OrmState:
             many = method == "add_all" and isinstance(added, cst.Name)
             for name in _names(added):
                 expiry.associate(name, session.value, None if many else self._model_facts(name), many=many)
+                if method == "merge":  # the session holds a copy: a refresh of `name` would raise
+                    self.frames[-1].detached.add(name)
+        elif method in ("delete", "expunge") and node.args:
+            self.frames[-1].detached.update(_names(node.args[0].value))
+        elif method == "expunge_all":
+            owned = [name for name, owner in expiry.sessions.items() if owner == session.value]
+            self.frames[-1].detached.update(owned)
         elif method in ("commit", "flush"):
             expires = method == "commit" and receiver.expires_on_commit is True
             expiry.flushed(session.value, f"`{session.value}.{method}()`", expires)
             if expires:
-                commits = self.frames[-1].commits
+                frame = self.frames[-1]
                 for name, owner in expiry.sessions.items():
-                    if owner == session.value and name in expiry.expired:
-                        commits[name] = (node, expiry.expired[name])
+                    if owner == session.value and name in expiry.expired and name not in frame.detached:
+                        frame.commits[name] = (node, expiry.expired[name])
         elif method == "refresh" and node.args:
             attributes = _attribute_names(node.args)
             for name in _names(node.args[0].value):

@@ -137,7 +137,8 @@ class Serialisation:
                         self._report(target, "AL205", parts,
                                      _refresh_each(expiry.sessions.get(name, "session"), name, expired[0]))
                     else:
-                        self._report_expired(target, name, parts, expiry_fix(expiry, name, *expired), expired[1])
+                        suggestion = expiry_fix(expiry, name, *expired)
+                        self._report_expired(target, name, parts, suggestion, expired[1])
                     return
         kind = self.evaluate(target)
         if kind is None or kind.name != orm.ORM_INSTANCE or kind.many != many or kind.model is None:

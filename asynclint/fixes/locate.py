@@ -88,7 +88,8 @@ def _lines_after(edit: NodeEdit, positions: Mapping[cst.CSTNode, Any], line_offs
     ending = last[len(last.rstrip("\r\n")):]
     added = [indent + text for text in edit.content.split("\n")]
     if not ending:  # the file's last line: the new lines go after its end
-        ending = next((line[len(line.rstrip("\r\n")):] for line in lines if line.endswith(("\n", "\r"))), "\n")
+        ended = (line for line in lines if line.endswith(("\n", "\r")))
+        ending = next((line[len(line.rstrip("\r\n")):] for line in ended), "\n")
         column = len(last) + 1
         return Edit(row, column, row, column, "".join(ending + text for text in added))
     return Edit(row + 1, 1, row + 1, 1, "".join(text + ending for text in added))

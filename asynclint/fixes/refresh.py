@@ -37,7 +37,8 @@ class RefreshSite:
         refreshes = [f"await {self.session}.refresh({name})" for name in self.names]
         shown = ", ".join(f"`{text}`" for text in refreshes)
         message = f"Add {shown} after `await {self.session}.commit()`"
-        return PendingFix("unsafe", message, (NodeEdit(self.statement, "\n".join(refreshes), lines_after=True),))
+        edit = NodeEdit(self.statement, "\n".join(refreshes), lines_after=True)
+        return PendingFix("unsafe", message, (edit,))
 
 
 def commit_site(function: cst.FunctionDef | None, commit: cst.Call, session: str) -> RefreshSite | None:

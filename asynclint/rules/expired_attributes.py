@@ -113,7 +113,9 @@ class ExpiredAttributeAccess(Rule):
     `await <session>.commit()`, in the block of the read or a block enclosing it (not after
     `if ...:` on the same line), in the same function, `obj` is a plain name, and no
     statement between them binds `obj` or the session again. A column left expired by an
-    UPDATE (`onupdate=`), or a list of instances, gets no fix.
+    UPDATE (`onupdate=`), a list of instances, and an instance deleted, expunged or merged
+    (the session holds a copy) in the function get no fix: there a refresh would raise
+    `InvalidRequestError`.
     """
 
     code = "AL205"
