@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import libcst as cst
 
@@ -12,7 +12,9 @@ from asynclint.analysis.names import Scope
 from asynclint.analysis.values import Ref
 from asynclint.expiry import Expiry
 from asynclint.fixes.locate import PendingFix
-from asynclint.fixes.refresh import RefreshSite
+
+if TYPE_CHECKING:
+    from asynclint.fixes.refresh import RefreshSite
 
 _EMPTY_MODULE = cst.Module(body=[])
 MAX_ARGS_TEXT = 60
