@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import libcst as cst
 
@@ -12,6 +12,9 @@ from asynclint.analysis.names import Scope
 from asynclint.analysis.values import Ref
 from asynclint.expiry import Expiry
 from asynclint.fixes.locate import PendingFix
+
+if TYPE_CHECKING:
+    from asynclint.fixes.refresh import RefreshSite
 
 _EMPTY_MODULE = cst.Module(body=[])
 MAX_ARGS_TEXT = 60
@@ -53,6 +56,13 @@ class Frame:
     opened: set[Ref] = field(default_factory=set)
     reports: list[Report] = field(default_factory=list)
     expiry: Expiry = field(default_factory=Expiry)
+    # AL205's fix: instance name -> (the commit call, its entry in expiry.expired) of the commit
+    # that expired it, and the refresh sites found for those commits (by id of the call).
+    commits: dict[str, tuple[cst.Call, tuple[str, int]]] = field(default_factory=dict)
+    refresh_sites: dict[int, RefreshSite | None] = field(default_factory=dict)
+    # Instances deleted, expunged or merged (the session holds a copy) here: a refresh would
+    # raise InvalidRequestError, so no fix.
+    detached: set[str] = field(default_factory=set)
     function: cst.FunctionDef | None = None  # the def being walked (None: a lambda or class)
     uses: dict[str, bool | None] | None = None  # how it uses each name (checks/usage.py)
 

@@ -92,9 +92,9 @@ class OrmState:
             return  # the async accessor: reading it loads nothing
         expired = frame.expiry.why_expired(receiver.value, attribute)
         if expired is not None:
-            self._report(node, "AL205", {"name": receiver.value, "attr": attribute, "event": expired[0],
-                                         "via": ""},
-                         expiry_fix(frame.expiry, receiver.value, *expired))
+            self._report_expired(node, receiver.value, {"name": receiver.value, "attr": attribute,
+                                                         "event": expired[0], "via": ""},
+                                 expiry_fix(frame.expiry, receiver.value, *expired), expired[1])
             return
         kind = self.evaluate(receiver)
         if kind is None or kind.name != orm.ORM_INSTANCE or kind.many or kind.model is None:
@@ -131,13 +131,51 @@ class OrmState:
             many = method == "add_all" and isinstance(added, cst.Name)
             for name in _names(added):
                 expiry.associate(name, session.value, None if many else self._model_facts(name), many=many)
+                if method == "merge":  # the session holds a copy: a refresh of `name` would raise
+                    self.frames[-1].detached.add(name)
+        elif method in ("delete", "expunge") and node.args:
+            self.frames[-1].detached.update(_names(node.args[0].value))
+        elif method == "expunge_all":
+            owned = [name for name, owner in expiry.sessions.items() if owner == session.value]
+            self.frames[-1].detached.update(owned)
         elif method in ("commit", "flush"):
             expires = method == "commit" and receiver.expires_on_commit is True
             expiry.flushed(session.value, f"`{session.value}.{method}()`", expires)
+            if expires:
+                frame = self.frames[-1]
+                for name, owner in expiry.sessions.items():
+                    if owner == session.value and name in expiry.expired and name not in frame.detached:
+                        frame.commits[name] = (node, expiry.expired[name])
         elif method == "refresh" and node.args:
             attributes = _attribute_names(node.args)
             for name in _names(node.args[0].value):
                 expiry.refreshed(name, attributes)
+
+    def _report_expired(self, node: cst.CSTNode, name: str, parts: dict[str, str], suggestion: str,
+                        by_update: bool) -> None:
+        """Report AL205 on the read `node` of `name`, with the refresh fix where it applies: one
+        edit per commit, shared by every finding of that commit (checks the fixes/refresh.py
+        conditions)."""
+        self._report(node, "AL205", parts, suggestion)
+        frame = self.frames[-1]
+        found = frame.commits.get(name)
+        if by_update or found is None or frame.expiry.expired.get(name) is not found[1]:
+            return
+        from asynclint.fixes.refresh import commit_site, reaches
+
+        commit = found[0]
+        if id(commit) not in frame.refresh_sites:
+            session = commit.func.value.value if isinstance(commit.func, cst.Attribute) else ""
+            frame.refresh_sites[id(commit)] = commit_site(frame.function, commit, session)
+        site = frame.refresh_sites[id(commit)]
+        if site is None or frame.function is None or not reaches(frame.function, site, node, name):
+            return
+        if name not in site.names:
+            site.names.append(name)
+        site.reports.append(frame.reports[-1])
+        pending = site.pending()
+        for report in site.reports:
+            report.fix = pending
 
     def _model_facts(self, name: str) -> ModelFacts | None:
         binding = self.scopes.lookup(name)

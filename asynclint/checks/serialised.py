@@ -132,10 +132,13 @@ class Serialisation:
             if field in model.columns or field in model.relationships:
                 expired = expiry.why_expired(name, field, collection=many)
                 if expired is not None:
-                    fix = _refresh_each(expiry.sessions.get(name, "session"), name, expired[0]) if many else (
-                        expiry_fix(expiry, name, *expired))
-                    self._report(target, "AL205", {"name": shown, "attr": field, "event": expired[0],
-                                                   "via": f" by {reader}"}, fix)
+                    parts = {"name": shown, "attr": field, "event": expired[0], "via": f" by {reader}"}
+                    if many:
+                        self._report(target, "AL205", parts,
+                                     _refresh_each(expiry.sessions.get(name, "session"), name, expired[0]))
+                    else:
+                        suggestion = expiry_fix(expiry, name, *expired)
+                        self._report_expired(target, name, parts, suggestion, expired[1])
                     return
         kind = self.evaluate(target)
         if kind is None or kind.name != orm.ORM_INSTANCE or kind.many != many or kind.model is None:

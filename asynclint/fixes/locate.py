@@ -24,7 +24,9 @@ from asynclint.index.parsing import NewerGrammarError, parse_module
 class NodeEdit:
     """Replace the text of `node` by `content`; with `upto`, the text from the start of `node`
     to the start of `upto` (the node's own parentheses are outside its range: to keep them,
-    name a `LeftParen`); with `after`, insert `content` where `node` ends. Text is never
+    name a `LeftParen`); with `after`, insert `content` where `node` ends; with `lines_after`,
+    insert each line of `content` as a line of its own after the line where `node` ends, in the
+    indentation of the line where it starts and the file's line ending. Text is never
     re-rendered from a detached node: libcst would lose the indentation of its continuation
     lines."""
 
@@ -32,6 +34,7 @@ class NodeEdit:
     content: str
     upto: cst.CSTNode | None = None
     after: bool = False
+    lines_after: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,9 @@ def locate(
         return None
     edits = []
     for edit in pending.edits:
+        if edit.lines_after:
+            edits.append(_lines_after(edit, positions, line_offset, lines))
+            continue
         start = positions[edit.node].end if edit.after else positions[edit.node].start
         end = positions[edit.node].end if edit.upto is None else positions[edit.upto].start
         row, end_row = start.line + line_offset, end.line + line_offset
@@ -71,6 +77,22 @@ def locate(
             return Fix("display-only", pending.message, ()).to_json()
         edits.append(added)
     return Fix(pending.applicability, pending.message, tuple(sorted(edits))).to_json()
+
+
+def _lines_after(edit: NodeEdit, positions: Mapping[cst.CSTNode, Any], line_offset: int,
+                 lines: Sequence[str]) -> Edit:
+    first = lines[positions[edit.node].start.line + line_offset - 1]
+    row = positions[edit.node].end.line + line_offset
+    last = lines[row - 1]
+    indent = first[: len(first) - len(first.lstrip(" \t\f"))]
+    ending = last[len(last.rstrip("\r\n")):]
+    added = [indent + text for text in edit.content.split("\n")]
+    if not ending:  # the file's last line: the new lines go after its end
+        ended = (line for line in lines if line.endswith(("\n", "\r")))
+        ending = next((line[len(line.rstrip("\r\n")):] for line in ended), "\n")
+        column = len(last) + 1
+        return Edit(row, column, row, column, "".join(ending + text for text in added))
+    return Edit(row + 1, 1, row + 1, 1, "".join(text + ending for text in added))
 
 
 @lru_cache(maxsize=8)  # several sleeps of one file ask for the same import

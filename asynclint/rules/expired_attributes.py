@@ -100,6 +100,22 @@ class ExpiredAttributeAccess(Rule):
     or create the factory with `async_sessionmaker(engine, expire_on_commit=False)`. For a
     column the database computes in an UPDATE, refresh the instance after the flush, or have
     the UPDATE return it: `__mapper_args__ = {"eager_defaults": True}` on the model.
+
+    ## Fix safety
+    The fix inserts `await session.refresh(obj)` as a statement of its own right after the
+    `await session.commit()` that expired `obj`: same indentation, the file's line ending, the
+    session written as the commit's receiver. Instances read after one commit are refreshed
+    each once, in the order they are read; every finding of that commit carries the same edit.
+    It is unsafe: a refresh is an extra round trip to the database, and it loads the row as
+    the database has it, which may differ from the values the code set before the commit
+    (defaults, triggers, another transaction). It is offered only where the refresh is sure to
+    run between the two: the commit is an expression statement on a line of its own,
+    `await <session>.commit()`, in the block of the read or a block enclosing it (not after
+    `if ...:` on the same line), in the same function, `obj` is a plain name, and no
+    statement between them binds `obj` or the session again. A column left expired by an
+    UPDATE (`onupdate=`), a list of instances, and an instance deleted, expunged or merged
+    (the session holds a copy) in the function get no fix: there a refresh would raise
+    `InvalidRequestError`.
     """
 
     code = "AL205"
@@ -169,6 +185,14 @@ class ExpiredAttributeAccess(Rule):
         "        s.add(x)\n        await s.commit()\n        await x.awaitable_attrs.hits\n"
         "        children = await x.awaitable_attrs.children\n"
         "        return x.id, x.updated, x.children, children\n",
+        # The fix's result: the commit, then a refresh of each instance read after it.
+        ASYNC_SETUP + MODELS + "async def f(x: Parent, y: Parent):\n    async with Factory() as s:\n"
+        "        s.add_all([x, y])\n        await s.commit()\n        await s.refresh(y)\n"
+        "        await s.refresh(x)\n        return y.id, x.id, y.hits\n",
+        # Read in another function than the commit's (a nested one runs later, on its own).
+        ASYNC_SETUP + MODELS + "async def f(x: Parent):\n    async with Factory() as s:\n"
+        "        s.add(x)\n        await s.commit()\n"
+        "        async def later():\n            return x.id\n        return later\n",
         # Serialised after a refresh; never committed; through a session whose factory (behind
         # a dependency) keeps its instances loaded.
         ASYNC_SETUP + MODELS + SCHEMAS + "async def f():\n" + COMMITTED
@@ -215,6 +239,43 @@ class ExpiredAttributeAccess(Rule):
         # An awaited call given the instance may reload it: not known to be expired after it.
         "async def g():\n" + COMMITTED + "        await reloaded(s, p)\n"
         "        return p.id, Out.model_validate(p)\n",
+    )
+    FIXED = (
+        (
+            ASYNC_SETUP + MODELS + "async def f(x: Parent):\n    async with Factory() as s:\n"
+            "        s.add(x)\n        await s.commit()  # saved\n"
+            "        ident = x.id  # expect: AL205\n        return ident\n",
+            ASYNC_SETUP + MODELS + "async def f(x: Parent):\n    async with Factory() as s:\n"
+            "        s.add(x)\n        await s.commit()  # saved\n        await s.refresh(x)\n"
+            "        ident = x.id  # expect: AL205\n        return ident\n",
+        ),
+        (
+            ASYNC_SETUP + MODELS + "async def f(pid: int, ok: bool):\n    async with Factory() as session:\n"
+            "        p = await session.get(Parent, pid)\n        p.hits = 1\n        await session.commit()\n"
+            "        if ok:\n            return p.updated  # expect: AL205\n        return None\n",
+            ASYNC_SETUP + MODELS + "async def f(pid: int, ok: bool):\n    async with Factory() as session:\n"
+            "        p = await session.get(Parent, pid)\n        p.hits = 1\n        await session.commit()\n"
+            "        await session.refresh(p)\n"
+            "        if ok:\n            return p.updated  # expect: AL205\n        return None\n",
+        ),
+        # Two instances, read three times: one refresh each, in the order they are read.
+        (
+            ASYNC_SETUP + MODELS + "async def f(x: Parent, y: Parent):\n    async with Factory() as s:\n"
+            "        s.add_all([x, y])\n        await s.commit()\n"
+            "        first = y.id  # expect: AL205\n        return first, x.id, y.hits  # expect: AL205, AL205\n",
+            ASYNC_SETUP + MODELS + "async def f(x: Parent, y: Parent):\n    async with Factory() as s:\n"
+            "        s.add_all([x, y])\n        await s.commit()\n        await s.refresh(y)\n"
+            "        await s.refresh(x)\n"
+            "        first = y.id  # expect: AL205\n        return first, x.id, y.hits  # expect: AL205, AL205\n",
+        ),
+        # Serialised: by a schema, and by the route's response model.
+        (
+            ASYNC_SETUP + MODELS + SCHEMAS + "@app.post('/p', response_model=Out)\nasync def f():\n"
+            + COMMITTED + "        Stamped.model_validate(p)  # expect: AL205\n        return p  # expect: AL205\n",
+            ASYNC_SETUP + MODELS + SCHEMAS + "@app.post('/p', response_model=Out)\nasync def f():\n"
+            + COMMITTED + "        await s.refresh(p)\n"
+            "        Stamped.model_validate(p)  # expect: AL205\n        return p  # expect: AL205\n",
+        ),
     )
     INVALID = (
         ASYNC_SETUP + MODELS + "async def f(x: Parent):\n    async with Factory() as s:\n"
@@ -289,4 +350,13 @@ class ExpiredAttributeAccess(Rule):
         "class Public(SQLModel):\n    id: int\n"
         "async def f():\n" + COMMITTED
         + "        return Legacy.from_orm(p), Public.model_validate(p)  # expect: AL205, AL205\n",
+        # No fix: the session is bound again before the read; the commit is not a statement of
+        # its own (after `if ok:` on its line; beside another statement).
+        ASYNC_SETUP + MODELS + "async def f(x: Parent):\n    async with Factory() as s:\n"
+        "        s.add(x)\n        await s.commit()\n        s = Factory()\n"
+        "        return x.id  # expect: AL205\n"
+        "async def g(x: Parent, ok: bool):\n    async with Factory() as s:\n"
+        "        s.add(x)\n        if ok: await s.commit()\n        return x.id  # expect: AL205\n"
+        "async def h(x: Parent):\n    async with Factory() as s:\n"
+        "        s.add(x)\n        await s.commit(); n = 1\n        return x.id, n  # expect: AL205\n",
     )
