@@ -345,7 +345,8 @@ class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Serialisation, Iteratio
             suggestion = self._offload_hint(node, func_args) or (
                 f"offload it: `{self.offload_text}({func_args})`, or make `{helper}` async"
             )
-        self._report(node, "AL110", {"call": info.display, "chain": steps}, suggestion)
+        fix = None if generator else self.offload_fix(node)
+        self._report(node, "AL110", {"call": info.display, "chain": steps}, suggestion, fix)
 
     def _report_sync_db(self, node: cst.Call, info: CallInfo, func_text: str) -> None:
         kind = info.sync_db

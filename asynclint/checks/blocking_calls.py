@@ -17,10 +17,13 @@ from asynclint.analysis.values import evaluate
 from asynclint.catalog import FILE_KINDS
 from asynclint.fixes.local_names import local_names
 from asynclint.fixes.locate import PendingFix
+from asynclint.fixes.offload import RUN_IN_THREADPOOL, offload_fix
 from asynclint.rules import OPT_IN
 from asynclint.rules.blocking import BlockingSleep
 
 _FILES = frozenset(f"io.{kind}" for kind in FILE_KINDS)
+# The rules whose call the offload fix runs in a thread (AL110 is reported by the checker).
+OFFLOADED = frozenset({"AL102", "AL103", "AL104", "AL105", "AL106", "AL107", "AL109", "AL110"})
 AWAITED = "; it is not awaitable either: `await` on its result raises TypeError at run time"
 
 
@@ -67,6 +70,8 @@ class BlockingCalls:
         )
         detail = AWAITED if self._roles.get(id(node)) == "await" else ""
         fix = self._sleep_fix(node) if entry.code == "AL101" else None
+        if entry.code in OFFLOADED and isinstance(node, cst.Call):
+            fix = self.offload_fix(node)
         self._report(node, entry.code, {"call": info.display, "detail": detail}, suggestion, fix)
         if isinstance(node, cst.Call):
             made = evaluate(self.refs.ref(node), self.project)
@@ -87,6 +92,41 @@ class BlockingCalls:
         ) else "asyncio"
         name, needs_import = self._module_name(module)
         return BlockingSleep.fix(node, module, name, needs_import)
+
+    def offload_fix(self, node: cst.Call) -> PendingFix | None:
+        """The offload fix of a blocking call (`await asyncio.to_thread(fn, ...)`, or
+        `run_in_threadpool` in a module importing FastAPI or Starlette), in the body of an
+        `async def` itself; None where `asyncio` / `run_in_threadpool` is not free there."""
+        frame = self.frames[-1]
+        if not frame.is_async or frame.is_lambda or frame.function is None:
+            return None
+        if self._roles.get(id(node)) not in ("discard", "assign", "return", None):
+            return None
+        wrapper, line = self._threadpool_name()
+        if wrapper is None:
+            name, needs_import = self._module_name("asyncio")
+            if name is None:
+                return None
+            wrapper, line = f"{name}.to_thread", "asyncio" if needs_import else None
+        return offload_fix(frame.function, node, wrapper, line)
+
+    def _threadpool_name(self) -> tuple[str | None, str | None]:
+        """`run_in_threadpool` as this module reaches it, and the import the fix must add:
+        a name bound to it, else, in a module importing fastapi (or starlette), the name
+        imported from `fastapi.concurrency` (`starlette.concurrency`); (None, None) otherwise."""
+        shadowed = set().union(*(local_names(f.function) for f in self.frames if f.function is not None))
+        roots = {(binding.qualified or "").split(".")[0] for binding in self.summary.bindings.values()}
+        for name, binding in self.summary.bindings.items():
+            found = self.scopes.lookup(name)
+            if (name not in shadowed and binding.qualified in RUN_IN_THREADPOOL
+                    and found is not None and found.qualified in RUN_IN_THREADPOOL):
+                return name, None
+        package = "fastapi" if "fastapi" in roots else "starlette" if "starlette" in roots else None
+        if package is None:
+            return None, None
+        if "run_in_threadpool" in shadowed or self.scopes.lookup("run_in_threadpool") is not None:
+            return None, None  # the name is taken: `asyncio.to_thread` would do, but keep it simple
+        return "run_in_threadpool", f"from {package}.concurrency import run_in_threadpool"
 
     def _module_name(self, module: str) -> tuple[str | None, bool]:
         """The name that reaches `module` here and whether the fix must import it: the module's

@@ -42,7 +42,8 @@ class PendingFix:
     applicability: Applicability
     message: str
     edits: tuple[NodeEdit, ...]
-    # A module the edits use and the file must import (`import asyncio`), unless it does.
+    # A module the edits use and the file must import (`import asyncio`), unless it does; or
+    # the whole import statement (`from fastapi.concurrency import run_in_threadpool`).
     needs_import: str | None = None
 
 
@@ -120,7 +121,8 @@ def import_edit(text: str, module: str) -> Edit | None:
             after = statement.end_lineno or statement.lineno
             continue
         break
-    statement_line = f"import {module}"
+    # `module` is a module's name, or a whole import statement (`from x import y`)
+    statement_line = module if module.startswith(("import ", "from ")) else f"import {module}"
     if after == 0:
         if not body:  # comments only: after them
             if lines and not lines[-1].endswith(("\n", "\r")):

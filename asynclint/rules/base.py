@@ -13,6 +13,26 @@ from typing import ClassVar
 # The message of the rules for calls that block the event loop (AL100-AL109, AL111).
 BLOCKS = "{call} blocks the event loop in {where}{detail}"
 
+# The "Fix safety" section of the rules whose fix runs the blocking call in a thread
+# (AL102-AL107, AL109, AL110): written once, added to each rule's `--explain` by FIX_SAFETY.
+OFFLOAD_FIX_SAFETY = """\
+The fix runs the call in a worker thread: `fn(a, k=v)` becomes
+`await asyncio.to_thread(fn, a, k=v)`, or `await run_in_threadpool(fn, a, k=v)` in a module
+that imports FastAPI (`from fastapi.concurrency import run_in_threadpool`) or Starlette
+(`starlette.concurrency`); the arguments are kept as written, and the import is added once
+unless the module already has it (an existing alias is reused). It is unsafe: the call now
+runs on another thread, so objects it shares with the event loop must be thread-safe (a sync
+client, session or connection used from several threads may not be); context variables are
+copied into the thread, and changes it makes to them are not seen afterwards; the arguments
+are evaluated before the call starts, as before, but other tasks now run while it does; and
+a cancelled request no longer stops it (the thread runs to the end). The fix is offered only
+for a call directly in the body of the `async def` (not in a nested `def`, lambda, class
+body, comprehension, decorator or default) that is a statement by itself, the whole value of
+an assignment (plain, annotated or augmented) or of a `return`; with a plain dotted callee
+(`requests.get`, `client.post`, `helper`: not `open(p).read()`); not awaited, not a `with`
+item; with no `await`, `yield` or `:=` in its arguments; and where `asyncio` (or
+`run_in_threadpool`) is not a local name of an enclosing function. Elsewhere no fix is offered."""
+
 
 class Rule:
     code: ClassVar[str]
@@ -26,11 +46,15 @@ class Rule:
     FIXED: ClassVar[tuple[tuple[str, str], ...]] = ()
     # `extra-blocking-calls` the examples are checked with (for rules driven by configuration).
     EXAMPLE_EXTRA_CALLS: ClassVar[dict[str, str]] = {}
+    # A "Fix safety" section shared by several rules, added after the docstring.
+    FIX_SAFETY: ClassVar[str] = ""
 
     @classmethod
     def explain(cls) -> str:
         """The text `--explain CODE` prints: heading and the docstring."""
         doc = inspect.cleandoc(cls.__doc__ or "")
+        if cls.FIX_SAFETY:
+            doc += "\n\n## Fix safety\n" + cls.FIX_SAFETY
         return f"{cls.code} ({cls.name})\n\n{doc}\n"
 
     @classmethod

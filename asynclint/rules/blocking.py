@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from asynclint.rules.base import BLOCKS, Rule
+from asynclint.rules.base import BLOCKS, OFFLOAD_FIX_SAFETY, Rule
+from asynclint.rules.offload_examples import FILE_IO_FIXED, SUBPROCESS_FIXED
 
 if TYPE_CHECKING:  # libcst only where a file is checked: `--explain` and warm runs need none
     import libcst as cst
@@ -225,6 +226,8 @@ class BlockingFileIo(Rule):
     """
 
     code = "AL103"
+    FIXED = FILE_IO_FIXED
+    FIX_SAFETY = OFFLOAD_FIX_SAFETY
     name = "blocking-file-io"
     summary = "file-system I/O (`open`, file methods, `Path.read_text`, `glob`, `shutil`, `os.remove`) in async code"
     message = BLOCKS
@@ -310,6 +313,8 @@ class BlockingSubprocess(Rule):
     """
 
     code = "AL104"
+    FIXED = SUBPROCESS_FIXED
+    FIX_SAFETY = OFFLOAD_FIX_SAFETY
     name = "blocking-subprocess"
     summary = "`subprocess` / `os.system` / `os.posix_spawn` / `os.wait*` in async code"
     message = BLOCKS
@@ -358,6 +363,7 @@ class BlockingInput(Rule):
     """
 
     code = "AL107"
+    FIX_SAFETY = OFFLOAD_FIX_SAFETY
     name = "blocking-input"
     summary = "`input()` in async code"
     message = BLOCKS

@@ -3,7 +3,8 @@ clients, database drivers, sockets and object storage."""
 
 from __future__ import annotations
 
-from asynclint.rules.base import BLOCKS, Rule
+from asynclint.rules.base import BLOCKS, OFFLOAD_FIX_SAFETY, Rule
+from asynclint.rules.offload_examples import HTTP_FIXED
 
 
 class BlockingHttp(Rule):
@@ -53,6 +54,8 @@ class BlockingHttp(Rule):
     """
 
     code = "AL102"
+    FIXED = HTTP_FIXED
+    FIX_SAFETY = OFFLOAD_FIX_SAFETY
     name = "blocking-http"
     summary = "sync HTTP client or SDK (requests, httpx/httpx2 Client, urllib3 pools, urllib, OpenAI, Stripe, ...) in async code"
     message = BLOCKS
@@ -205,6 +208,7 @@ class BlockingDbDriver(Rule):
     """
 
     code = "AL105"
+    FIX_SAFETY = OFFLOAD_FIX_SAFETY
     name = "blocking-db-driver"
     summary = "sync database driver (sqlite3, psycopg2, pymysql, pymongo, redis, Elasticsearch) in async code"
     message = BLOCKS
@@ -269,6 +273,7 @@ class BlockingNetwork(Rule):
     """
 
     code = "AL109"
+    FIX_SAFETY = OFFLOAD_FIX_SAFETY
     name = "blocking-network"
     summary = "blocking sockets, DNS lookups, smtplib, ftplib, boto3, object storage, Kafka in async code"
     message = BLOCKS

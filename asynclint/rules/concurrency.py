@@ -3,7 +3,7 @@ second event loop."""
 
 from __future__ import annotations
 
-from asynclint.rules.base import BLOCKS, Rule
+from asynclint.rules.base import BLOCKS, OFFLOAD_FIX_SAFETY, Rule
 
 
 class BlockingSyncPrimitive(Rule):
@@ -51,6 +51,7 @@ class BlockingSyncPrimitive(Rule):
     """
 
     code = "AL106"
+    FIX_SAFETY = OFFLOAD_FIX_SAFETY
     name = "blocking-sync-primitive"
     summary = "threading lock/event, queue.Queue, Future.result, Celery result waits in async code"
     message = BLOCKS

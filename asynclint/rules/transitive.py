@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from asynclint.rules.base import Rule
+from asynclint.rules.base import OFFLOAD_FIX_SAFETY, Rule
+from asynclint.rules.offload_examples import TRANSITIVE_FIXED
 
 
 class TransitiveBlockingCall(Rule):
@@ -76,6 +77,8 @@ class TransitiveBlockingCall(Rule):
     """
 
     code = "AL110"
+    FIXED = TRANSITIVE_FIXED
+    FIX_SAFETY = OFFLOAD_FIX_SAFETY
     name = "transitive-blocking-call"
     summary = "async code calls a project sync function that blocks (shows the chain)"
     message = "{call} blocks the event loop in {where}: {chain}"

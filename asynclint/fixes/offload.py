@@ -1,0 +1,71 @@
+"""The offload fix of the blocking-call rules (AL102–AL107, AL109, AL110): a blocking call
+`fn(a, k=v)` becomes `await asyncio.to_thread(fn, a, k=v)` (`run_in_threadpool` in a FastAPI
+or Starlette module).
+
+Only where the rewrite keeps the code's meaning apart from the thread: a call that is the
+whole of an expression statement, of an assignment's value or of a `return`, directly in the
+body of the `async def` (`enclosing` refuses nested defs, lambdas, class bodies and
+comprehensions), with a plain dotted callee and arguments without `await`, `yield` or a walrus
+(they would then run in another order, or not be legal inside the new call). The text of the
+callee and of the arguments is kept as written: `await wrapper(` goes before the callee and
+the `(` after it becomes `, `.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from asynclint.fixes.locate import NodeEdit, PendingFix
+from asynclint.fixes.missing_await import enclosing
+
+# The qualified names of `run_in_threadpool` a module may bind (FastAPI re-exports Starlette's).
+RUN_IN_THREADPOOL = frozenset({
+    "fastapi.concurrency.run_in_threadpool",
+    "starlette.concurrency.run_in_threadpool",
+})
+_FORBIDDEN = (cst.Await, cst.Yield, cst.NamedExpr)
+
+
+def _plain_callee(func: cst.BaseExpression) -> bool:
+    while isinstance(func, cst.Attribute):
+        if func.lpar:
+            return False
+        func = func.value
+    return isinstance(func, cst.Name) and not func.lpar
+
+
+def _contains_forbidden(node: cst.CSTNode) -> bool:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, _FORBIDDEN):
+            return True
+        stack.extend(current.children)
+    return False
+
+
+def _whole_value(statement: cst.CSTNode, call: cst.Call) -> bool:
+    """`call` is the statement's whole expression / value."""
+    if isinstance(statement, (cst.Expr, cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Return)):
+        return statement.value is call
+    return False
+
+
+def offload_fix(function: cst.FunctionDef, call: cst.Call, wrapper: str, import_line: str | None) -> PendingFix | None:
+    """The fix running `call` in a thread through `wrapper` (the name the file reaches
+    `asyncio.to_thread` or `run_in_threadpool` by); `import_line` is the import the file needs
+    for it, if any. None where the rewrite is not offered."""
+    path = enclosing(function, call)
+    if not path or not _whole_value(path[-1], call):
+        return None
+    if not _plain_callee(call.func) or call.lpar:
+        return None
+    if any(_contains_forbidden(arg) for arg in call.args):
+        return None
+    separator = ", " if call.args else ""
+    edits = (
+        NodeEdit(call, f"await {wrapper}(", upto=call),
+        NodeEdit(call.func, separator, after=True, upto=call.whitespace_before_args),
+    )
+    message = f"Run it in a thread: `await {wrapper}(...)`"
+    return PendingFix("unsafe", message, edits, needs_import=import_line)

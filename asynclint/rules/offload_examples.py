@@ -1,0 +1,77 @@
+"""FIXED examples of the offload fix (`await asyncio.to_thread(fn, ...)`), kept here so the
+rule modules stay short: (INVALID source, the source after `--fix --unsafe-fixes`)."""
+
+from __future__ import annotations
+
+HTTP_FIXED = (
+    (
+        "import requests\nasync def f(url):\n    requests.get(url, timeout=5)  # expect: AL102\n"
+        "    r = requests.get(  # the profile\n        url, timeout=5)  # expect: AL102\n    return r\n",
+        "import requests\nimport asyncio\nasync def f(url):\n"
+        "    await asyncio.to_thread(requests.get, url, timeout=5)  # expect: AL102\n"
+        "    r = await asyncio.to_thread(requests.get,   # the profile\n        url, timeout=5)  # expect: AL102\n"
+        "    return r\n",
+    ),
+    # a FastAPI module: Starlette's threadpool, imported once
+    (
+        "import requests\nfrom fastapi import FastAPI\napp = FastAPI()\n@app.get('/items')\n"
+        "async def items(url):\n    response = requests.get(url)  # expect: AL102\n"
+        "    requests.post(url, json={})  # expect: AL102\n    return response.json()\n",
+        "import requests\nfrom fastapi import FastAPI\nfrom fastapi.concurrency import run_in_threadpool\n"
+        "app = FastAPI()\n@app.get('/items')\n"
+        "async def items(url):\n    response = await run_in_threadpool(requests.get, url)  # expect: AL102\n"
+        "    await run_in_threadpool(requests.post, url, json={})  # expect: AL102\n    return response.json()\n",
+    ),
+    # an existing `import asyncio` (here an alias) is reused
+    (
+        "import asyncio as aio\nimport requests\nasync def f(url):\n"
+        "    return requests.get(url)  # expect: AL102\n",
+        "import asyncio as aio\nimport requests\nasync def f(url):\n"
+        "    return await aio.to_thread(requests.get, url)  # expect: AL102\n",
+    ),
+    # not a whole statement or value, in a comprehension, in a nested def, awaited: no fix
+    (
+        "import requests\nasync def f(url, urls):\n    data = requests.get(url).json()  # expect: AL102\n"
+        "    pages = [requests.get(u) for u in urls]  # expect: AL102\n"
+        "    def sync():\n        requests.get(url)\n"
+        "    return await requests.get(url)  # expect: AL102\n",
+        "import requests\nasync def f(url, urls):\n    data = requests.get(url).json()  # expect: AL102\n"
+        "    pages = [requests.get(u) for u in urls]  # expect: AL102\n"
+        "    def sync():\n        requests.get(url)\n"
+        "    return await requests.get(url)  # expect: AL102\n",
+    ),
+)
+
+FILE_IO_FIXED = (
+    (
+        "from pathlib import Path\nasync def f(path: Path):\n"
+        "    data = path.read_text()  # expect: AL103\n    return data\n",
+        "from pathlib import Path\nimport asyncio\nasync def f(path: Path):\n"
+        "    data = await asyncio.to_thread(path.read_text)  # expect: AL103\n    return data\n",
+    ),
+    # a `with` item and a call's result as the callee: no fix
+    (
+        "async def f(p):\n    with open(p) as fh:  # expect: AL103\n        fh.read()\n"
+        "    return open(p).read()  # expect: AL103\n",
+        "async def f(p):\n    with open(p) as fh:  # expect: AL103\n        fh.read()\n"
+        "    return open(p).read()  # expect: AL103\n",
+    ),
+)
+
+SUBPROCESS_FIXED = (
+    (
+        "import asyncio\nimport subprocess\nasync def deploy():\n"
+        "    subprocess.run(['make', 'deploy'], check=True)  # expect: AL104\n",
+        "import asyncio\nimport subprocess\nasync def deploy():\n"
+        "    await asyncio.to_thread(subprocess.run, ['make', 'deploy'], check=True)  # expect: AL104\n",
+    ),
+)
+
+TRANSITIVE_FIXED = (
+    (
+        "import time\ndef fetch_report(seconds):\n    time.sleep(seconds)\n    return 'report'\n"
+        "async def report(seconds):\n    return fetch_report(seconds)  # expect: AL110\n",
+        "import time\nimport asyncio\ndef fetch_report(seconds):\n    time.sleep(seconds)\n    return 'report'\n"
+        "async def report(seconds):\n    return await asyncio.to_thread(fetch_report, seconds)  # expect: AL110\n",
+    ),
+)
