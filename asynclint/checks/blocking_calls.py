@@ -103,6 +103,8 @@ class BlockingCalls:
         if self._roles.get(id(node)) not in ("discard", "assign", "return", None):
             return None
         wrapper, line = self._threadpool_name()
+        if wrapper == "":  # a FastAPI module where `run_in_threadpool` names something else
+            return None
         if wrapper is None:
             name, needs_import = self._module_name("asyncio")
             if name is None:
@@ -113,7 +115,8 @@ class BlockingCalls:
     def _threadpool_name(self) -> tuple[str | None, str | None]:
         """`run_in_threadpool` as this module reaches it, and the import the fix must add:
         a name bound to it, else, in a module importing fastapi (or starlette), the name
-        imported from `fastapi.concurrency` (`starlette.concurrency`); (None, None) otherwise."""
+        imported from `fastapi.concurrency` (`starlette.concurrency`), ("", None) when that name
+        is taken; (None, None) in other modules."""
         shadowed = set().union(*(local_names(f.function) for f in self.frames if f.function is not None))
         roots = {(binding.qualified or "").split(".")[0] for binding in self.summary.bindings.values()}
         for name, binding in self.summary.bindings.items():
@@ -125,7 +128,7 @@ class BlockingCalls:
         if package is None:
             return None, None
         if "run_in_threadpool" in shadowed or self.scopes.lookup("run_in_threadpool") is not None:
-            return None, None  # the name is taken: `asyncio.to_thread` would do, but keep it simple
+            return "", None
         return "run_in_threadpool", f"from {package}.concurrency import run_in_threadpool"
 
     def _module_name(self, module: str) -> tuple[str | None, bool]:

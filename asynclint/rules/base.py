@@ -22,10 +22,12 @@ that imports FastAPI (`from fastapi.concurrency import run_in_threadpool`) or St
 (`starlette.concurrency`); the arguments are kept as written, and the import is added once
 unless the module already has it (an existing alias is reused). It is unsafe: the call now
 runs on another thread, so objects it shares with the event loop must be thread-safe (a sync
-client, session or connection used from several threads may not be); context variables are
+client, session or connection used from several threads may not be, and a lock acquired in
+the thread is owned by it: an `RLock` must be released there); context variables are
 copied into the thread, and changes it makes to them are not seen afterwards; the arguments
-are evaluated before the call starts, as before, but other tasks now run while it does; and
-a cancelled request no longer stops it (the thread runs to the end). The fix is offered only
+are evaluated before the call starts, as before, but the event loop no longer waits for the
+call: other tasks run while it does, and a cancelled request does not stop it (the thread
+runs to the end). The fix is offered only
 for a call directly in the body of the `async def` (not in a nested `def`, lambda, class
 body, comprehension, decorator or default) that is a statement by itself, the whole value of
 an assignment (plain, annotated or augmented) or of a `return`; with a plain dotted callee

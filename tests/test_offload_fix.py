@@ -1,0 +1,115 @@
+"""The offload fix of the blocking-call rules: `fn(a)` → `await asyncio.to_thread(fn, a)`,
+or `run_in_threadpool` in a FastAPI/Starlette module; where it is offered and where not."""
+
+from __future__ import annotations
+
+import pytest
+
+from asynclint.engine import CheckOptions, check_source
+from asynclint.fixes.apply import apply_fixes
+from asynclint.fixes.model import Fix
+from asynclint.fixes.run import applicable
+
+
+def _findings(text: str):
+    result = check_source(text, "example.py", CheckOptions())
+    assert result.errors == []
+    return result.findings
+
+
+def _fix(text: str, unsafe: bool = True) -> str:
+    return apply_fixes(text, [fix for _, fix in applicable(_findings(text), unsafe)]).text
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            "import requests\nfrom starlette.applications import Starlette\n"
+            "async def f(url):\n    requests.get(url)\n",
+            "import requests\nfrom starlette.applications import Starlette\n"
+            "from starlette.concurrency import run_in_threadpool\n"
+            "async def f(url):\n    await run_in_threadpool(requests.get, url)\n",
+            id="starlette",
+        ),
+        pytest.param(
+            "import requests\nfrom fastapi.concurrency import run_in_threadpool as rtp\n"
+            "async def f(url):\n    requests.get(url)\n",
+            "import requests\nfrom fastapi.concurrency import run_in_threadpool as rtp\n"
+            "async def f(url):\n    await rtp(requests.get, url)\n",
+            id="existing-alias",
+        ),
+        pytest.param(
+            "import subprocess\nasync def f():\n    subprocess.getoutput()\n    subprocess.getoutput()\n",
+            "import subprocess\nimport asyncio\nasync def f():\n"
+            "    await asyncio.to_thread(subprocess.getoutput)\n    await asyncio.to_thread(subprocess.getoutput)\n",
+            id="no-arguments",
+        ),
+        pytest.param(
+            "async def f():\n    return input('> ')\n",
+            "import asyncio\nasync def f():\n    return await asyncio.to_thread(input, '> ')\n",
+            id="AL107",
+        ),
+        pytest.param(
+            "import asyncio\nimport requests\nasync def f(url, *a, **k):\n"
+            "    x: object = requests.get(url, *a, **k)\n    x += requests.get(\n        url,  # keep\n    )\n",
+            "import asyncio\nimport requests\nasync def f(url, *a, **k):\n"
+            "    x: object = await asyncio.to_thread(requests.get, url, *a, **k)\n"
+            "    x += await asyncio.to_thread(requests.get, \n        url,  # keep\n    )\n",
+            id="annotated-and-augmented",
+        ),
+        pytest.param(
+            "import requests\nclass S:\n    async def run(self, url):\n        requests.get(url)\n",
+            "import requests\nimport asyncio\nclass S:\n    async def run(self, url):\n"
+            "        await asyncio.to_thread(requests.get, url)\n",
+            id="method",
+        ),
+        pytest.param(
+            "import requests\r\nasync def f(url):\r\n    requests.get(url)\r\n",
+            "import requests\r\nimport asyncio\r\nasync def f(url):\r\n    await asyncio.to_thread(requests.get, url)\r\n",
+            id="crlf",
+        ),
+    ],
+)
+def test_offload_fix(before: str, after: str) -> None:
+    assert _fix(before) == after
+    assert _fix(after) == after
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("import requests\nasync def f(url):\n    requests.get(url)\n    asyncio = 1\n", id="asyncio-local"),
+        pytest.param(
+            "import requests\nfrom fastapi import FastAPI\nasync def f(url):\n"
+            "    requests.get(url)\n    run_in_threadpool = None\n",
+            id="run_in_threadpool-local",
+        ),
+        pytest.param("import requests\nasync def f(url):\n    requests.get((u := url))\n", id="walrus"),
+        pytest.param("import requests\nasync def f(url, g):\n    requests.get(await g(url))\n", id="await"),
+        pytest.param("import requests\nasync def f(url):\n    requests.get((yield url))\n", id="yield"),
+        pytest.param("import requests\nasync def f(url):\n    (requests.get)(url)\n", id="parenthesised-callee"),
+        pytest.param("import requests\nasync def f(url):\n    return [requests.get(u) for u in url]\n", id="comprehension"),
+        pytest.param("import requests\nasync def f(url):\n    print(requests.get(url))\n", id="argument"),
+        pytest.param("import requests\nasync def f(url):\n    if requests.get(url):\n        pass\n", id="condition"),
+        pytest.param("async def f(p):\n    with open(p) as fh:\n        return fh\n", id="with"),
+        pytest.param("async def f(p):\n    return open(p).read()\n", id="call-result"),
+        pytest.param("import requests\nasync def f(url):\n    return await requests.get(url)\n", id="awaited"),
+    ],
+)
+def test_no_offload_fix(text: str) -> None:
+    findings = _findings(text)
+    assert findings
+    assert [f.fix for f in findings] == [None] * len(findings)
+
+
+def test_chained_assignment_is_a_whole_value() -> None:
+    text = "import requests\nasync def f(url):\n    x = y = requests.get(url)\n    return x, y\n"
+    assert "x = y = await asyncio.to_thread(requests.get, url)" in _fix(text)
+
+
+def test_offload_fix_is_unsafe() -> None:
+    text = "import requests\nasync def f(url):\n    requests.get(url)\n"
+    (finding,) = _findings(text)
+    assert Fix.from_json(finding.fix).applicability == "unsafe"
+    assert _fix(text, unsafe=False) == text
