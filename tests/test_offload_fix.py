@@ -3,7 +3,12 @@ or `run_in_threadpool` in a FastAPI/Starlette module; where it is offered and wh
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
+
+from asynclint.cli import command
 
 from asynclint.engine import CheckOptions, check_source
 from asynclint.fixes.apply import apply_fixes
@@ -113,3 +118,22 @@ def test_offload_fix_is_unsafe() -> None:
     (finding,) = _findings(text)
     assert Fix.from_json(finding.fix).applicability == "unsafe"
     assert _fix(text, unsafe=False) == text
+
+
+def test_offload_and_sleep_fixes_through_the_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both fixes add an import at the same place: the second waits for the next round."""
+    monkeypatch.chdir(tmp_path)
+    original = (
+        "import time, requests\nfrom fastapi import FastAPI\nasync def f(url):\n"
+        "    time.sleep(1)\n    requests.get(url)\n"
+    )
+    Path("a.py").write_text(original)
+    CliRunner().invoke(command, ["--no-config", "--fix", "."], catch_exceptions=False)
+    assert Path("a.py").read_text() == original  # both fixes are unsafe
+    result = CliRunner().invoke(command, ["--no-config", "--fix", "--unsafe-fixes", "."], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert Path("a.py").read_text() == (
+        "import time, requests\nfrom fastapi import FastAPI\n"
+        "from fastapi.concurrency import run_in_threadpool\nimport asyncio\nasync def f(url):\n"
+        "    await asyncio.sleep(1)\n    await run_in_threadpool(requests.get, url)\n"
+    )
