@@ -32,10 +32,9 @@ from typing import Mapping
 
 from asynclint import source
 from asynclint.findings import FileResult, Finding
-from asynclint.index.cache import CacheLocation, EntryCache, digest
+from asynclint.index.cache import CacheLocation, EntryCache
 from asynclint.index.codec import Codec
-from asynclint.index.modules import package_of
-from asynclint.index.reads import UNREADABLE, ModuleReads
+from asynclint.index.reads import UNREADABLE, ModuleReads, module_digest
 from asynclint.options import CheckOptions
 
 _MAGIC = "asynclint-result"
@@ -84,7 +83,7 @@ class ResultCache:
         # Being named explicitly changes the check of a file without async code only (its
         # syntax is checked): pre-commit's runs share the entries of whole-tree runs.
         key = self._key(path, module, explicit and "async" not in text)
-        content = digest(text, module, package_of(module, path))
+        content = module_digest(module, path, text)
         if str(self._modules.get(module)) == path:
             self._current[module] = content  # what other files' reads of this module compare to
         entry = self._entries.get(key)
@@ -123,7 +122,7 @@ class ResultCache:
             now = None
         else:
             try:
-                now = digest(source.read(str(path)), module, package_of(module, path))
+                now = module_digest(module, path, source.read(str(path)))
             except source.SourceError:
                 now = UNREADABLE
         self._current[module] = now

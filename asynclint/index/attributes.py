@@ -11,9 +11,7 @@ from typing import Iterator
 from asynclint import source
 from asynclint.analysis.values import Ref
 from asynclint.index.assigned import add_value, one_value
-from asynclint.index.cache import digest
-from asynclint.index.modules import package_of
-from asynclint.index.reads import UNREADABLE
+from asynclint.index.reads import UNREADABLE, module_digest
 from asynclint.index.summary import ModuleSummary
 
 _MAX_CLASSES = 16  # a class and its project bases, for inherited attributes and methods
@@ -89,5 +87,5 @@ class AttributeFacts:
             return False
         if ".state." in text:
             return True
-        self.reads.note(module, digest(text, module, package_of(module, path)))
+        self.reads.note(module, module_digest(module, path, text))
         return False

@@ -27,7 +27,7 @@ from asynclint.index.functions import FunctionFacts
 from asynclint.index.models import ModelFacts
 from asynclint.index.modules import package_of
 from asynclint.index.parsing import NewerGrammarError, parse_module
-from asynclint.index.reads import UNREADABLE, Memo, ModuleReads, Reads
+from asynclint.index.reads import UNREADABLE, Memo, ModuleReads, Reads, module_digest
 from asynclint.index.schemas import Schema, SchemaFacts, resolve
 from asynclint.index.summary import ModuleSummary, summarise
 
@@ -117,7 +117,7 @@ class Project(AttributeFacts, ChainFacts):
         except source.SourceError:
             self._digests[module] = UNREADABLE
             return
-        key = digest(text, module, package_of(module, path))
+        key = module_digest(module, path, text)
         try:
             if self.load(text, str(path), module) is not None:
                 return

@@ -10,14 +10,24 @@ re-check; reading less would serve stale findings, so where in doubt, a read is 
 from __future__ import annotations
 
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Callable, Generic, Hashable, Iterator, TypeVar
 
-# The digest recorded for a module name the project does not have (a third-party import).
-ABSENT: str | None = None
+from asynclint.index.cache import digest
+from asynclint.index.modules import package_of
+
 # The digest recorded for a project module whose file could not be read.
 UNREADABLE = "!unreadable"
 
-ModuleReads = dict[str, "str | None"]  # module name -> digest of its summary (ABSENT, UNREADABLE)
+# module name -> the digest of its summary; None for a name the project does not have (a
+# third-party import), UNREADABLE for a file that could not be read
+ModuleReads = dict[str, "str | None"]
+
+
+def module_digest(module: str, path: str | Path, text: str) -> str:
+    """The digest a read records for `module`, the file at `path` holding `text`: its summary's
+    key. The workers that record reads and the parent that checks them both call this."""
+    return digest(text, module, package_of(module, path))
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
