@@ -20,7 +20,7 @@ from asynclint.analysis.kinds import Kind
 from asynclint.analysis.names import LOCAL, Binding, ScopeStack, import_target
 from asynclint.analysis.offload import OFFLOAD_FUNCTIONS, OFFLOAD_METHODS
 from asynclint.analysis.values import Attr, Item, Name, Ref, evaluate
-from asynclint.catalog import Blocking
+from asynclint.catalog import SYNC_DB, TRANSITIVE, Blocking
 from asynclint.checks.blocking_calls import BlockingCalls
 from asynclint.checks.coroutine_use import CoroutineUse
 from asynclint.checks.frames import Frame, Report, args_text, source, where
@@ -342,8 +342,8 @@ class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Serialisation, Iteratio
                 f"`{helper}` an async generator"
             )
         else:
-            suggestion = self._offload_hint(node, func_args) or (
-                f"offload it: `{self.offload_text}({func_args})`, or make `{helper}` async"
+            suggestion = self._offload_hint(node, func_args) or TRANSITIVE.format(
+                offload=self.offload_text, func_args=func_args, helper=helper
             )
         fix = None if generator else self.offload_fix(node)
         self._report(node, "AL110", {"call": info.display, "chain": steps}, suggestion, fix)
@@ -355,12 +355,8 @@ class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Serialisation, Iteratio
         receiver = (func_text.rpartition(".")[0] or func_text) if info.method else source(node.args[0].value)
         short = orm.PROXIES.get(kind.name, kind.name).rpartition(".")[2]
         origin = f" from {kind.origin}" if kind.origin else ""
-        suggestion = (
-            "declare the endpoint with `def` so FastAPI runs it in the threadpool, or switch to "
-            "`AsyncSession` (async_sessionmaker + aiosqlite/asyncpg) and `await` the call"
-        )
         self._report(node, "AL201", {"call": info.display, "name": receiver, "kind": short,
-                                     "origin": origin}, suggestion)
+                                     "origin": origin}, SYNC_DB.suggestion)
 
     # -- reporting ------------------------------------------------------------------------------
     def _report(
