@@ -12,6 +12,8 @@ from typing import ClassVar
 
 # The message of the rules for calls that block the event loop (AL100-AL109, AL111).
 BLOCKS = "{call} blocks the event loop in {where}{detail}"
+# The same rules' message when the runtime check (asynclint/runtime/) saw the call block.
+BLOCKED = "{call} blocked the event loop in {function} ({where}){detail} [runtime]"
 
 # The "Fix safety" section of the rules whose fix runs the blocking call in a thread
 # (AL102-AL107, AL109, AL110): written once, added to each rule's `--explain` by FIX_SAFETY.

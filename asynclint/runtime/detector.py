@@ -34,11 +34,11 @@ from asynclint.catalog import SYNC_DB, TRANSITIVE, Blocking
 from asynclint.config import Config
 from asynclint.findings import Finding
 from asynclint.rules import OPT_IN, RULES_BY_CODE
+from asynclint.rules.base import BLOCKED
 from asynclint.runtime import patches
 from asynclint.runtime.stack import Attribution, FrameKinds, Site, attribute
 from asynclint.suppression import skips_file, suppresses
 
-RUNTIME = "[runtime]"
 # Libraries whose every use here is a sync SQLAlchemy session, engine or connection doing I/O:
 # the async ones run their driver in a worker thread (aiosqlite) or without blocking calls.
 _SYNC_ORMS = frozenset({"sqlalchemy", "sqlmodel"})
@@ -206,7 +206,7 @@ class Detector:
             suggestion = verdict.entry.suggestion.format(
                 args="...", method=callee.rpartition(".")[2], func_args=f"{callee}, ...", offload=offload
             )
-        message = f"{call} blocked the event loop in {at.function} ({path}:{at.line}){detail} {RUNTIME}"
+        message = BLOCKED.format(call=call, function=at.function, where=f"{path}:{at.line}", detail=detail)
         return Finding(
             path=path,
             line=at.line,
