@@ -34,7 +34,9 @@ twin = _app_tests.twin
 reference = _app_tests.reference
 
 pytest_plugins = ["pytester"]
-pytestmark = pytest.mark.anyio
+# These tests start a detector of their own: the plugin's, in a run with --asynclint-runtime,
+# stays out of their way.
+pytestmark = [pytest.mark.anyio, pytest.mark.asynclint_runtime("off")]
 
 REPO = Path(__file__).resolve().parent.parent
 TWIN_MAIN = "examples/blocking_app/main.py"

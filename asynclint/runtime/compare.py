@@ -36,7 +36,7 @@ from asynclint.rules.base import BLOCKED
 
 # What the runtime message names as the blocking call: `requests.get()`, or the last step of an
 # AL110 chain (`→ legacy.client.fetch() (app/helpers.py:12)`).
-_CALLEE = re.compile(r"^(?P<call>[\w.<>]+)\(\) " + re.escape(BLOCKED.split("{call}")[1].split("{function}")[0]))
+_CALLEE = re.compile(r"^(?P<call>[\w.<>]+)\(\)" + re.escape(BLOCKED.split("{call}")[1].split("{function}")[0]))
 _CHAIN_END = re.compile(r"→ (?P<call>[\w.<>]+)\(\) \([^()]*:\d+\)(?:, in [^\[]*)? \[runtime\]$")
 _FIELDS = frozenset(Finding.__dataclass_fields__)
 
