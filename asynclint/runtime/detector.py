@@ -76,6 +76,7 @@ class Detector:
         self._thread: int | None = None
         self._findings: dict[tuple[str, int, str], Finding] = {}
         self._opened: set[tuple[str, str]] = set()
+        self._skipped_files: dict[str, bool] = {}
         self.errors: list[str] = []
 
     # -- activation -------------------------------------------------------------------------
@@ -143,15 +144,16 @@ class Detector:
             code, at = "AL110", found.coroutine
         else:
             code, at = verdict.entry.code, found.caller
-        if code not in self._enabled or self._allowed(found) or self._suppressed(at, code):
+        key = (at.filename, at.line, code)
+        if key in self._findings or code not in self._enabled:
+            return
+        if self._allowed(found) or self._suppressed(at, code):
             return
         if watched.name.startswith(patches.FILE_METHODS) and (at.filename, at.function) in self._opened:
             return
         if watched.name == "builtins.open":
             self._opened.add((at.filename, at.function))
-        key = (at.filename, at.line, code)
-        if key not in self._findings:
-            self._findings[key] = self._finding(code, at, verdict, found)
+        self._findings[key] = self._finding(code, at, verdict, found)
 
     def _verdict(self, watched: patches.Watched, found: Attribution) -> Verdict | None:
         names = found.entry
@@ -182,8 +184,10 @@ class Detector:
         line = linecache.getline(at.filename, at.line)
         if line and suppresses(line, code):
             return True
-        lines = linecache.getlines(at.filename)
-        return bool(lines) and skips_file("".join(lines))
+        skipped = self._skipped_files.get(at.filename)
+        if skipped is None:
+            skipped = self._skipped_files[at.filename] = skips_file("".join(linecache.getlines(at.filename)))
+        return skipped
 
     def _finding(self, code: str, at: Site, verdict: Verdict, found: Attribution) -> Finding:
         path = self.relative(at.filename)
