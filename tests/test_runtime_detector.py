@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import os
+import pickle
 import sys
 import textwrap
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -20,6 +23,8 @@ from asynclint.config import Config
 from asynclint.findings import Finding
 from asynclint.runtime.compare import candidates
 from asynclint.runtime.detector import Detector
+
+io_open = open
 
 # The plugin's own detector, in a run with --asynclint-runtime, stays out of these tests' way.
 pytestmark = pytest.mark.asynclint_runtime("off")
@@ -159,3 +164,18 @@ def test_a_file_read_after_its_open_is_one_finding_at_the_open(modules: Path) ->
     with open(path) as handle:  # opened before the loop: its read is the finding
         [found] = run(Config(), modules, lambda: main.read(handle))
     assert (found.line, found.message.split(" blocked")[0]) == (6, "read() on a sync file")
+
+
+def test_watched_functions_keep_their_names_while_patched(modules: Path) -> None:
+    """What looks a function up by name still finds it: `pickle.dumps(open)`, as a test of
+    pickled payloads does, pickles a reference to `builtins.open`."""
+    detector = Detector(Config(), str(modules))
+    detector.start()
+    try:
+        assert open is not io_open  # patched
+        for function in (open, os.system, time.sleep):
+            assert pickle.loads(pickle.dumps(function)) is function
+        assert open.__name__ == "open" and time.sleep.__qualname__ == "sleep"
+    finally:
+        detector.stop()
+    assert open is io_open

@@ -92,6 +92,7 @@ class Detector:
             for watched in self._watched:
                 watched.function.activate()
                 activated.append(watched)
+                patches.disguise(watched)
         except BaseException:
             for watched in reversed(activated):
                 watched.function.deactivate()

@@ -17,10 +17,12 @@ time.sleep()` is seen, `from time import sleep` bound before the test started is
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 from blockbuster import BlockBuster, BlockBusterFunction
@@ -75,6 +77,8 @@ ADDED: dict[str, tuple[str, Callable[..., bool] | None]] = {
     "socket.gethostbyaddr": ("socket.gethostbyaddr", _numeric_host),
     "os.system": ("os.system", None),
 }
+# Not added: `os.waitpid` (asyncio's child watchers call it on the loop with WNOHANG), a lock's
+# `__enter__` (a C slot forbiddenfruit cannot curse: `with lock:` is not seen).
 
 
 @dataclass
@@ -161,6 +165,23 @@ def _watched(name: str, entry: Blocking, function: BlockBusterFunction) -> Watch
         can_block=function.can_block_predicate,
         can_block_in=tuple((suffix, frozenset(names)) for suffix, names in function.can_block_functions),
     )
+
+
+def disguise(watched: Watched) -> None:
+    """Give the active wrapper the original's names, under the attribute it replaced: what
+    looks a function up by name finds it (`pickle.dumps(open)` pickles `builtins.open`), and
+    `repr`, `help` and `inspect` show the original."""
+    function = watched.function
+    wrapper = getattr(function.module, function.func_name, None)
+    if wrapper is None or wrapper is function.original_func or not hasattr(wrapper, "__code__"):
+        return
+    functools.update_wrapper(wrapper, function.original_func)
+    owner = function.module
+    if isinstance(owner, ModuleType):
+        wrapper.__module__, wrapper.__qualname__ = owner.__name__, function.func_name
+    else:
+        wrapper.__module__ = owner.__module__
+        wrapper.__qualname__ = f"{owner.__qualname__}.{function.func_name}"
 
 
 def display(name: str) -> str:

@@ -127,52 +127,51 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         _item_mode(item)
 
 
-def _watch(item: pytest.Item, phase: str) -> Generator[None, object, object]:
+# Old-style hook wrappers (`hookwrapper=True`): any pytest and pluggy a user may have, since
+# this module is imported by every pytest run of an environment where asynclint is installed.
+def _watch(item: pytest.Item, phase: str) -> Generator[None, Any, None]:
     if _item_mode(item) == OFF:
-        return (yield)
+        yield
+        return
     runtime = _session(item.config)
     runtime.start()
-    try:
-        return (yield)
-    finally:
-        found = runtime.stop()
-        if found:
-            item.stash.setdefault(_pending_key, {})[phase] = found
+    yield  # the phase's outcome (even an exception) is pluggy's: the code below always runs
+    found = runtime.stop()
+    if found:
+        item.stash.setdefault(_pending_key, {})[phase] = found
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_setup(item: pytest.Item) -> Generator[None, object, object]:
-    return (yield from _watch(item, "setup"))
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, None]:
+    yield from _watch(item, "setup")
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
-    return (yield from _watch(item, "call"))
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, None]:
+    yield from _watch(item, "call")
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, object, object]:
-    return (yield from _watch(item, "teardown"))
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, Any, None]:
+    yield from _watch(item, "teardown")
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(
-    item: pytest.Item, call: pytest.CallInfo[None]
-) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    report = yield
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, None]:
+    outcome = yield
     pending = item.stash.get(_pending_key, None)
     if not pending:
-        return report
+        return
+    report: pytest.TestReport = outcome.get_result()
     found = pending.pop(call.when, [])
     # What async fixtures blocked on while setting up is the test's failure (the test still
     # runs): shown with the next report, or with the setup's when the test does not run.
     if call.when == "setup" and report.passed:
         pending["carried"] = found
-        return report
+        return
     found = pending.pop("carried", []) + found
     if found:
         _session(item.config).apply(report, found, fail=_item_mode(item) == FAIL)
-    return report
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
