@@ -100,7 +100,7 @@ class BlockingCalls:
         frame = self.frames[-1]
         if not frame.is_async or frame.is_lambda or frame.function is None:
             return None
-        if self._roles.get(id(node)) not in ("discard", "assign", "return", None):
+        if self._roles.get(id(node)) not in ("discard", "assign", "return", "arg", None):
             return None
         wrapper, line = self._threadpool_name()
         if wrapper == "":  # a FastAPI module where `run_in_threadpool` names something else

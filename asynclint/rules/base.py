@@ -30,7 +30,9 @@ call: other tasks run while it does, and a cancelled request does not stop it (t
 runs to the end). The fix is offered only
 for a call directly in the body of the `async def` (not in a nested `def`, lambda, class
 body, comprehension, decorator or default) that is a statement by itself, the whole value of
-an assignment (plain, annotated or augmented) or of a `return`; with a plain dotted callee
+an assignment (plain, annotated or augmented) or of a `return`, or that sits in one only as
+an argument of other calls or an element of a list, tuple, set or dict display (a dict's
+value, not its key: `return {"ip": gethostbyname(h)}`); with a plain dotted callee
 (`requests.get`, `client.post`, `helper`: not `open(p).read()`); not awaited, not a `with`
 item; with no `await`, `yield` or `:=` in its arguments; and where `asyncio` (or
 `run_in_threadpool`) is not a local name of an enclosing function. Elsewhere no fix is offered."""

@@ -29,6 +29,26 @@ HTTP_FIXED = (
         "import asyncio as aio\nimport requests\nasync def f(url):\n"
         "    return await aio.to_thread(requests.get, url)  # expect: AL102\n",
     ),
+    # an argument of another call, an element of a display, a dict's value: offloaded in place
+    (
+        "import requests\nasync def f(url, log):\n"
+        "    log(requests.get(url, timeout=5), n=len(requests.get(url)))  # expect: AL102 AL102\n"
+        "    return {'page': requests.get(url), 'all': [requests.get(url)]}  # expect: AL102 AL102\n",
+        "import requests\nimport asyncio\nasync def f(url, log):\n"
+        "    log(await asyncio.to_thread(requests.get, url, timeout=5), n=len(await asyncio.to_thread(requests.get, url)))  # expect: AL102 AL102\n"
+        "    return {'page': await asyncio.to_thread(requests.get, url), 'all': [await asyncio.to_thread(requests.get, url)]}  # expect: AL102 AL102\n",
+    ),
+    # a dict's key (evaluated before its value), an operand, a `with` item's argument: no fix
+    (
+        "import requests\nasync def f(url, session):\n"
+        "    pages = {requests.get(url): 1}  # expect: AL102\n"
+        "    size = 1 + len(requests.get(url))  # expect: AL102\n"
+        "    with session(requests.get(url)):  # expect: AL102\n        pass\n",
+        "import requests\nasync def f(url, session):\n"
+        "    pages = {requests.get(url): 1}  # expect: AL102\n"
+        "    size = 1 + len(requests.get(url))  # expect: AL102\n"
+        "    with session(requests.get(url)):  # expect: AL102\n        pass\n",
+    ),
     # not a whole statement or value, in a comprehension, in a nested def, awaited: no fix
     (
         "import requests\nasync def f(url, urls):\n    data = requests.get(url).json()  # expect: AL102\n"
