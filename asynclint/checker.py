@@ -29,16 +29,9 @@ from asynclint.checks.orm_state import OrmState
 from asynclint.checks.serialised import Serialisation
 from asynclint.checks.usage import Usage
 from asynclint.index.project import Project
+from asynclint.fixes.endpoint_def import THREADPOOL_FIXES, endpoint_def_fix, runs_in_threadpool_as_def
 from asynclint.fixes.locate import PendingFix
 from asynclint.index.summary import ModuleSummary, Unit
-
-# Findings a sync `def` endpoint fixes (FastAPI runs it in its threadpool). Not AL108: a second
-# event loop in a worker thread would not share the app's loop-bound resources; not AL201,
-# whose own suggestion already leads with it.
-_THREADPOOL_FIXES = frozenset(
-    {"AL100", "AL101", "AL102", "AL103", "AL104", "AL105", "AL106", "AL107", "AL109", "AL110", "AL111"}
-)
-
 
 class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Serialisation, Iteration, Usage):
     def __init__(
@@ -141,12 +134,16 @@ class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Serialisation, Iteratio
         self.refs.methods.pop()
         self._class_names.pop()
         self.scopes.pop()
-        if frame.is_route and frame.is_async and not frame.has_await:
+        if runs_in_threadpool_as_def(frame):
             name = original_node.name.value
             hint = f"; or declare `{name}` with `def` so FastAPI runs it in the threadpool"
             for report in frame.reports:
-                if report.code in _THREADPOOL_FIXES:
+                if report.code in THREADPOOL_FIXES:
                     report.suggestion += hint
+            def_fix = endpoint_def_fix(frame, original_node, [report.code for report in frame.reports])
+            if def_fix is not None:
+                for report in frame.reports:
+                    report.fix = def_fix
         self.reports.extend(frame.reports)
 
     def visit_Lambda(self, node: cst.Lambda) -> None:

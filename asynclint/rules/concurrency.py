@@ -51,6 +51,7 @@ class BlockingSyncPrimitive(Rule):
     """
 
     code = "AL106"
+    ENDPOINT_DEF_FIX = True
     FIX_SAFETY = OFFLOAD_FIX_SAFETY
     name = "blocking-sync-primitive"
     summary = "threading lock/event, queue.Queue, Future.result, Celery result waits in async code"

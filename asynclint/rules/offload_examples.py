@@ -14,13 +14,22 @@ HTTP_FIXED = (
     ),
     # a FastAPI module: Starlette's threadpool, imported once
     (
+        "import requests\nfrom fastapi import FastAPI, Request\napp = FastAPI()\n@app.post('/items')\n"
+        "async def items(url, request: Request):\n    body = await request.body()\n"
+        "    response = requests.get(url)  # expect: AL102\n"
+        "    requests.post(url, data=body)  # expect: AL102\n    return response.json()\n",
+        "import requests\nfrom fastapi import FastAPI, Request\nfrom fastapi.concurrency import run_in_threadpool\n"
+        "app = FastAPI()\n@app.post('/items')\n"
+        "async def items(url, request: Request):\n    body = await request.body()\n"
+        "    response = await run_in_threadpool(requests.get, url)  # expect: AL102\n"
+        "    await run_in_threadpool(requests.post, url, data=body)  # expect: AL102\n    return response.json()\n",
+    ),
+    # a route that never suspends: declared with `def`, FastAPI runs it in its threadpool
+    (
         "import requests\nfrom fastapi import FastAPI\napp = FastAPI()\n@app.get('/items')\n"
-        "async def items(url):\n    response = requests.get(url)  # expect: AL102\n"
-        "    requests.post(url, json={})  # expect: AL102\n    return response.json()\n",
-        "import requests\nfrom fastapi import FastAPI\nfrom fastapi.concurrency import run_in_threadpool\n"
-        "app = FastAPI()\n@app.get('/items')\n"
-        "async def items(url):\n    response = await run_in_threadpool(requests.get, url)  # expect: AL102\n"
-        "    await run_in_threadpool(requests.post, url, json={})  # expect: AL102\n    return response.json()\n",
+        "async def items(url):\n    response = requests.get(url)  # expect: AL102\n    return response.json()\n",
+        "import requests\nfrom fastapi import FastAPI\napp = FastAPI()\n@app.get('/items')\n"
+        "def items(url):\n    response = requests.get(url)  # expect: AL102\n    return response.json()\n",
     ),
     # an existing `import asyncio` (here an alias) is reused
     (
