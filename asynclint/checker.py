@@ -29,6 +29,7 @@ from asynclint.checks.orm_state import OrmState
 from asynclint.checks.serialised import Serialisation
 from asynclint.checks.usage import Usage
 from asynclint.index.project import Project
+from asynclint.fixes.display_only import advice
 from asynclint.fixes.endpoint_def import THREADPOOL_FIXES, endpoint_def_fix, runs_in_threadpool_as_def
 from asynclint.fixes.locate import PendingFix
 from asynclint.index.summary import ModuleSummary, Unit
@@ -222,6 +223,9 @@ class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Serialisation, Iteratio
                 self._bind(target.target, self._decided(target.target, value))
             self._note_modified(target.target)
         target = original_node.targets[0].target
+        if self.frame is not None and isinstance(target, cst.Name) and len(original_node.targets) == 1:
+            values = self.frame.values
+            values[target.value] = None if target.value in values else original_node.value
         if self.on_loop and isinstance(target, cst.Name) and value is not None:
             self._note_loaded_instance(target.value, original_node.value, value)
             self._note_constructed(target.value, original_node.value)
@@ -357,7 +361,8 @@ class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Serialisation, Iteratio
             "`AsyncSession` (async_sessionmaker + aiosqlite/asyncpg) and `await` the call"
         )
         self._report(node, "AL201", {"call": info.display, "name": receiver, "kind": short,
-                                     "origin": origin}, suggestion)
+                                     "origin": origin}, suggestion,
+                     advice("Declare the route with `def`, or use an `AsyncSession` and `await` the call"))
 
     # -- reporting ------------------------------------------------------------------------------
     def _report(

@@ -131,6 +131,14 @@ class NestedEventLoop(Rule):
     async def handler():
         return await fetch()
     ```
+
+    ## Fix safety
+    The fix is display-only: `asyncio.run(fetch())` → `await fetch()` is shown (in the JSON
+    output and in editors) but never applied, not even with `--unsafe-fixes`: the coroutine
+    then runs on the app's own loop, sharing its resources, and waits as the caller waits;
+    whether that is what the code meant is the user's call. Offered with the edit for a call
+    with a single positional argument that is a statement, a value or an argument in the body
+    of the `async def` itself; elsewhere as advice alone.
     """
 
     code = "AL108"
