@@ -135,7 +135,7 @@ def test_path_metadata_is_reported_only_when_the_opt_in_rule_is_selected(modules
     assert (found.code, found.line) == ("AL111", 4)
 
 
-def test_a_skipped_file_and_an_ignored_code_are_not_reported(modules: Path) -> None:
+def test_a_skipped_file_and_ignored_codes_are_not_reported(modules: Path) -> None:
     skipped = program(modules, "prog_skip", """\
         # asynclint: skip-file
         import time
@@ -146,6 +146,8 @@ def test_a_skipped_file_and_an_ignored_code_are_not_reported(modules: Path) -> N
     plain = program(modules, "prog_plain", "import time\n\nasync def nap():\n    time.sleep(0)\n")
     assert run(Config(), modules, skipped.nap) == []
     assert run(Config(ignore=("AL101",)), modules, plain.nap) == []
+    per_file = Config(per_file_ignores={"prog_pl*.py": ("AL1",)}, root=modules)
+    assert run(per_file, modules, plain.nap) == []
     assert [f.code for f in run(Config(), modules, plain.nap)] == ["AL101"]
 
 

@@ -12,8 +12,9 @@ thread run no loop, and a loop on another thread is not the test's); blockbuster
 predicate says it can block (not a non-blocking socket, an in-memory file, a free lock) and
 no function blockbuster exempts is on the stack (pytest's assertion rewriting, the import
 system); user code is on the stack, and asynclint's own code is not; the code is selected in
-`[tool.asynclint]`; no `runtime-allow` pattern names a user frame on the stack; the reported
-line has no `# noqa` for the code and its file no `# asynclint: skip-file`.
+`[tool.asynclint]` and not ignored for the file (`per-file-ignores`); no `runtime-allow` pattern
+names a user frame on the stack; the reported line has no `# noqa` for the code and its file no
+`# asynclint: skip-file`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import Any
 
 import blockbuster.blockbuster as _blockbuster
 
+from asynclint.api import per_file_ignored
 from asynclint.catalog import SYNC_DB, TRANSITIVE, Blocking
 from asynclint.config import Config
 from asynclint.findings import Finding
@@ -64,6 +66,7 @@ class Detector:
     """Patches the watched functions for the span of a test phase and records findings."""
 
     def __init__(self, config: Config, relative_to: str) -> None:
+        self._config = config
         self._enabled = config.enabled_codes()
         self._allow = tuple(pattern.split(":", 1) for pattern in config.runtime_allow)
         self._extra = dict(config.extra_blocking_calls)
@@ -76,7 +79,8 @@ class Detector:
         self._thread: int | None = None
         self._findings: dict[tuple[str, int, str], Finding] = {}
         self._opened: set[tuple[str, str]] = set()
-        self._skipped_files: dict[str, bool] = {}
+        # file → the codes (prefixes) `# asynclint: skip-file` or `per-file-ignores` ignore there
+        self._ignored_in: dict[str, set[str]] = {}
         self.errors: list[str] = []
 
     # -- activation -------------------------------------------------------------------------
@@ -185,10 +189,11 @@ class Detector:
         line = linecache.getline(at.filename, at.line)
         if line and suppresses(line, code):
             return True
-        skipped = self._skipped_files.get(at.filename)
-        if skipped is None:
-            skipped = self._skipped_files[at.filename] = skips_file("".join(linecache.getlines(at.filename)))
-        return skipped
+        ignored = self._ignored_in.get(at.filename)
+        if ignored is None:
+            skipped = skips_file("".join(linecache.getlines(at.filename)))
+            ignored = self._ignored_in[at.filename] = {"AL"} if skipped else per_file_ignored(at.filename, self._config)
+        return any(code.startswith(prefix) for prefix in ignored)
 
     def _finding(self, code: str, at: Site, verdict: Verdict, found: Attribution) -> Finding:
         path = self.relative(at.filename)
