@@ -59,6 +59,16 @@ async def test_held_lock():
         lock.release()
 
 
+@pytest.fixture
+async def slow_setup():
+    time.sleep(0.001)
+    yield
+
+
+async def test_blocking_async_fixture(slow_setup):
+    pass
+
+
 def test_sync_sleep():
     time.sleep(0.001)
 
@@ -73,7 +83,8 @@ def test_asyncio_run():
 STARTUP = "import time\n\n\ndef warm_up():\n    time.sleep(0.001)\n"
 PYPROJECT = '[tool.asynclint]\nruntime-allow = ["startup:*"]\n'
 SLEEP_LINE = INNER.splitlines().index("async def test_sleeps():") + 2
-FAILING = {"test_sleeps", "test_noqa_of_another_code", "test_held_lock", "test_asyncio_run"}
+FAILING = {"test_sleeps", "test_noqa_of_another_code", "test_held_lock", "test_blocking_async_fixture",
+           "test_asyncio_run"}
 
 
 @pytest.fixture
@@ -106,6 +117,9 @@ def test_a_blocking_call_fails_the_test_with_the_static_code(project: pytest.Pyt
          f"(test_inner.py:{SLEEP_LINE}) [runtime]"),
         "    help: use `await asyncio.sleep(...)` (or `await anyio.sleep(...)`)",
         "*AL106 threading.Lock.acquire() blocked the event loop in test_held_lock*",
+        # an async fixture's setup: the test it sets up fails (and still runs)
+        "*_ test_blocking_async_fixture _*",
+        "*AL101 time.sleep() blocked the event loop in slow_setup*",
         "*AL101 time.sleep() blocked the event loop in test_asyncio_run.<locals>.main*",
     ])
     assert result.ret == pytest.ExitCode.TESTS_FAILED
@@ -117,7 +131,7 @@ def test_warn_reports_in_the_summary_and_writes_the_json_report(project: pytest.
     )
     assert result.ret == pytest.ExitCode.OK
     result.stdout.fnmatch_lines([
-        "*= asynclint runtime: 4 blocking calls on the event loop =*",
+        "*= asynclint runtime: 5 blocking calls on the event loop =*",
         f"test_inner.py:{SLEEP_LINE}:5: AL101 time.sleep() blocked the event loop in test_sleeps *",
     ])
     report = json.loads((project.path / "out" / "runtime.json").read_text(encoding="utf-8"))
@@ -125,6 +139,7 @@ def test_warn_reports_in_the_summary_and_writes_the_json_report(project: pytest.
         ("test_inner.py", "AL101", "test_sleeps"),
         ("test_inner.py", "AL101", "test_noqa_of_another_code"),
         ("test_inner.py", "AL106", "test_held_lock"),
+        ("test_inner.py", "AL101", "slow_setup"),
         ("test_inner.py", "AL101", "test_asyncio_run.<locals>.main"),
     ]
     assert set(report[0]) == {
