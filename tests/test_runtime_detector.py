@@ -181,3 +181,16 @@ def test_watched_functions_keep_their_names_while_patched(modules: Path) -> None
     finally:
         detector.stop()
     assert open is io_open
+
+
+def test_every_function_blockbuster_patches_maps_to_a_blocking_code() -> None:
+    """A blockbuster release that watches a new function shows up here: unmapped, it would be
+    left unpatched (unknown stays silent) until the table says which code it is."""
+    from blockbuster import BlockBuster
+
+    from asynclint.runtime import patches
+
+    mapped = {watched.name: watched.entry.code for watched in patches.blockbuster_table()}
+    assert set(mapped) == set(BlockBuster().functions)
+    assert set(mapped.values()) <= {"AL101", "AL103", "AL105", "AL106", "AL107", "AL109", "AL111"}
+    assert mapped["time.sleep"] == "AL101" and mapped["io.TextIOWrapper.read"] == "AL103"

@@ -44,6 +44,7 @@ _UNCATALOGUED: dict[str, Blocking] = {
     "os.path.samestat": catalog.OS_PATH_METADATA,
     "os.path.abspath": catalog.OS_PATH_METADATA,
     "threading.Lock.acquire_lock": catalog.LOCK,
+    "socket.socket.recvmsg": catalog.SOCKET,
     **{f"ssl.SSLSocket.{method}": catalog.SOCKET for method in ("write", "send", "read", "recv")},
 }
 
