@@ -43,7 +43,9 @@ item; with no `await`, `yield` or `:=` in its arguments; and where `asyncio` (or
 # (fixes/endpoint_def.py), added by ENDPOINT_DEF_FIX.
 ENDPOINT_DEF_FIX_SAFETY = """\
 In an `async def` route that never suspends (no `await`, `async for`, `async with`, async
-comprehension or `yield` in its own body) whose every finding a threadpool fixes (the blocking
+comprehension or `yield` in its own body), that names nothing of asyncio, anyio, trio or
+sniffio (a worker thread has no running loop for `get_running_loop()` or `create_task`) and
+whose every finding a threadpool fixes (the blocking
 calls, AL201's sync session), the fix of each of them (in place of its own) is to declare the route with
 `def` (`async def items(...)` becomes `def items(...)`): FastAPI and Starlette run a `def`
 endpoint in their threadpool, so its calls block a worker thread, not the event loop, and they
