@@ -7,9 +7,9 @@ are all in the result cache, or a tree without async code, never loads it.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import pathspec
 
@@ -134,9 +134,17 @@ def _prescan(task: Task, reuse: ResultCache | None) -> FileResult | bool:
 
 
 def lint_text(
-    text: str, path: str, config: Config, cache: bool = True, cache_dir: Path | None = None
+    text: str,
+    path: str,
+    config: Config,
+    cache: bool = True,
+    cache_dir: Path | None = None,
+    texts: Mapping[str, str] | None = None,
 ) -> LintResult:
-    """Lint an editor buffer as if it were the file at `path` (in a worker, as files are)."""
+    """Lint an editor buffer as if it were the file at `path` (in a worker, as files are).
+
+    `texts` (path -> text) stand for other files of the project: an editor's other unsaved
+    buffers, whose facts then come from the buffer, not the disk."""
     file = Path(path)
     modules = (
         project_modules(file.absolute(), config, cache, cache_dir)
@@ -147,8 +155,17 @@ def lint_text(
     task = Task(path, module, text, explicit=True)
     from asynclint.runner import run  # imports the checker and libcst
 
-    results = run([task], check_options(config, modules, cache, cache_dir), jobs=1)
+    options = check_options(config, modules, cache, cache_dir)
+    if texts:
+        options = replace(options, texts=dict(texts))
+    results = run([task], options, jobs=1)
     return _collect(results, config, 1)
+
+
+def select_findings(results: list[FileResult], config: Config) -> list[Finding]:
+    """The findings of checked files that the configuration reports (selection, per-file
+    ignores), sorted: what a lint run shows of them."""
+    return _collect(results, config, len(results)).findings
 
 
 def _collect(

@@ -41,7 +41,7 @@ _CHECK_RECURSION_LIMIT = 25_000
 def make_project(options: CheckOptions) -> Project:
     """The project index a process checks with (build once per process, it caches summaries)."""
     cache = SummaryCache(options.cache) if options.cache is not None else None
-    return Project(options.modules, cache, options.extra_calls)
+    return Project(options.modules, cache, options.extra_calls, options.texts)
 
 
 def check_file(

@@ -20,3 +20,5 @@ class CheckOptions:
     # The project's modules (dotted name -> file), so facts from other files are found.
     modules: Mapping[str, Path] = field(default_factory=dict)
     cache: CacheLocation | None = None  # None: no summary cache (`--no-cache`, no project)
+    # Texts that stand for files on disk (absolute path -> text: an editor's unsaved buffers).
+    texts: Mapping[str, str] = field(default_factory=dict)

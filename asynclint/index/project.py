@@ -9,6 +9,7 @@ it calls a blocking function or a project function that blocks; the chain is kep
 from __future__ import annotations
 
 import ast
+import os
 from pathlib import Path
 from typing import Callable, Mapping
 
@@ -40,8 +41,12 @@ class Project(AttributeFacts, ChainFacts):
         modules: Mapping[str, Path] | None = None,
         cache: SummaryCache | None = None,
         extra_calls: Mapping[str, Blocking] | None = None,
+        texts: Mapping[str, str] | None = None,
     ) -> None:
         self.modules = dict(modules or {})
+        # In-memory texts that stand for some files (an editor's unsaved buffers), by absolute
+        # path: a module read from one of these files is summarised from its text, not the disk.
+        self.texts = {os.path.abspath(path): text for path, text in (texts or {}).items()}
         self.cache = cache
         self.extra_calls = dict(extra_calls or {})
         # What the check of the current file consulted (for the result cache); memos below
@@ -111,12 +116,34 @@ class Project(AttributeFacts, ChainFacts):
         self.reads.note(module, self._digests.get(module))
         return self._summaries[module]
 
+    def forget(self, path: str) -> None:
+        """Drop every summary read from the file at `path`, and the facts computed from any
+        summary: its text changed (on disk, or in an editor's buffer; a long-lived index)."""
+        target = os.path.abspath(path)
+        stale = [
+            module
+            for module in self._digests
+            if os.path.abspath(self._paths.get(module) or self.modules.get(module) or module) == target
+        ]
+        for module in stale:
+            self._summaries.pop(module, None)
+            self._digests.pop(module, None)
+            self._paths.pop(module, None)
+        self._state = None
+        self._class_chains.clear()
+        self._schemas.clear()
+        self._chains.clear()
+        self._chain_reads.clear()
+        self._follows.clear()
+
     def _read(self, module: str, path: Path) -> None:
-        try:
-            text = source.read(str(path))
-        except source.SourceError:
-            self._digests[module] = UNREADABLE
-            return
+        text = self.texts.get(os.path.abspath(path))
+        if text is None:
+            try:
+                text = source.read(str(path))
+            except source.SourceError:
+                self._digests[module] = UNREADABLE
+                return
         key = module_digest(module, path, text)
         try:
             if self.load(text, str(path), module) is not None:
