@@ -1,0 +1,198 @@
+"""The language server end to end: `asynclint server` over stdio, driven by pytest-lsp's client.
+
+One server for the module (starting it costs a second); each test has a project of its own.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from tests.lsp_helpers import (
+    ASYNC_DATABASE,
+    ROUTES,
+    SYNC_DATABASE,
+    apply_edits,
+    codes,
+    wait_for,
+    write_project,
+)
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest_lsp.fixture(
+    scope="module",
+    config=ClientServerConfig(
+        server_command=[sys.executable, "-m", "asynclint", "server"],
+        # the server's summary cache out of the user's
+        server_env={**os.environ, "ASYNCLINT_CACHE_DIR": tempfile.mkdtemp(prefix="asynclint-lsp-")},
+    ),
+)
+async def client(lsp_client: LanguageClient):
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams) -> None:
+        return None
+
+    await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=client_capabilities("visual-studio-code"),
+        initialization_options={"asynclint": {"debounce": 20}},
+    ))
+    yield
+    await lsp_client.shutdown_session()
+
+
+class Buffers:
+    """The client's open buffers: text and version, kept as an editor keeps them."""
+
+    def __init__(self, client: LanguageClient) -> None:
+        self.client = client
+        self.texts: dict[str, str] = {}
+        self.versions: dict[str, int] = {}
+
+    def open(self, path: Path, text: str | None = None) -> str:
+        uri = path.as_uri()
+        self.texts[uri] = path.read_text() if text is None else text
+        self.versions[uri] = 1
+        self.client.text_document_did_open(types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1,
+                                                 text=self.texts[uri])
+        ))
+        return uri
+
+    def replace(self, uri: str, text: str) -> None:
+        self.texts[uri] = text
+        self.versions[uri] += 1
+        self.client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=self.versions[uri]),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+        ))
+
+    def close(self, uri: str) -> None:
+        self.client.text_document_did_close(types.DidCloseTextDocumentParams(
+            text_document=types.TextDocumentIdentifier(uri=uri)
+        ))
+
+    async def actions(self, uri: str, line: int, only: list[str] | None = None) -> list[types.CodeAction]:
+        where = types.Range(start=types.Position(line=line - 1, character=0),
+                            end=types.Position(line=line - 1, character=80))
+        result = await self.client.text_document_code_action_async(types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=where,
+            context=types.CodeActionContext(diagnostics=[], only=only),
+        ))
+        return [action for action in result or [] if isinstance(action, types.CodeAction)]
+
+    def apply(self, uri: str, edit: types.WorkspaceEdit) -> None:
+        """What a client does with a workspace/applyEdit (or a code action's edit)."""
+        for change in edit.document_changes or []:
+            assert isinstance(change, types.TextDocumentEdit)
+            assert change.text_document.uri == uri
+            assert change.text_document.version == self.versions[uri]
+            self.replace(uri, apply_edits(self.texts[uri], change.edits))
+
+
+async def test_route_finding_from_an_unopened_module_then_from_its_unsaved_buffer(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    root = write_project(tmp_path / "p", {"app/database.py": SYNC_DATABASE, "app/routes.py": ROUTES})
+    buffers = Buffers(client)
+    routes = buffers.open(root / "app/routes.py")
+    found = await wait_for(client, routes, lambda d: bool(d))
+    assert codes(found) == [(5, "AL201")]
+    first = found[0]
+    assert first.source == "asynclint"
+    assert first.severity == types.DiagnosticSeverity.Warning
+    assert "help: " in first.message
+    assert first.code_description is not None
+    assert first.code_description.href.endswith("rules.md#al201-sync-session-in-async")
+    assert set(first.data) == {"fix", "name"}
+    database = buffers.open(root / "app/database.py")
+    buffers.replace(database, ASYNC_DATABASE)
+    assert codes(await wait_for(client, routes, lambda d: codes(d) == [(5, "AL202")])) == [(5, "AL202")]
+    assert (root / "app/database.py").read_text() == SYNC_DATABASE  # never saved
+    buffers.close(database)  # the file on disk stands for the module again
+    await wait_for(client, routes, lambda d: codes(d) == [(5, "AL201")])
+    buffers.close(routes)
+    await wait_for(client, routes, lambda d: d == [])
+
+
+SLEEPS = """\
+import time
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+async def save(s: AsyncSession, x):
+    time.sleep(1)
+    await s.add(x)
+    await s.commit()
+"""
+
+
+def _open_jobs(client: LanguageClient, root: Path, text: str = SLEEPS) -> tuple[Buffers, str]:
+    write_project(root, {"app/jobs.py": text})
+    buffers = Buffers(client)
+    return buffers, buffers.open(root / "app/jobs.py")
+
+
+async def test_quick_fix_removes_its_diagnostic_and_fix_all_applies_only_safe_fixes(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    buffers, uri = _open_jobs(client, tmp_path / "q")
+    assert codes(await wait_for(client, uri, bool)) == [(6, "AL101"), (7, "AL203")]
+    titles = [action.title for action in await buffers.actions(uri, 6)]
+    assert any("unsafe" in title for title in titles), titles
+    assert "Disable AL101 for this line" in titles
+    fix_all = await buffers.actions(uri, 1, only=[types.CodeActionKind.SourceFixAll])
+    assert [action.kind for action in fix_all] == ["source.fixAll.asynclint"]
+    buffers.apply(uri, fix_all[0].edit)
+    after = await wait_for(client, uri, lambda d: codes(d) == [(6, "AL101")])
+    assert "time.sleep(1)" in buffers.texts[uri]  # the unsafe fix was not applied
+    assert codes(after) == [(6, "AL101")]
+    quick = [a for a in await buffers.actions(uri, 6) if a.kind == types.CodeActionKind.QuickFix
+             and a.title.startswith("Disable") is False]
+    buffers.apply(uri, quick[0].edit)
+    await wait_for(client, uri, lambda d: d == [])
+    assert "await asyncio.sleep(1)" in buffers.texts[uri]
+    buffers.close(uri)
+
+
+async def test_disable_for_this_line_and_hover_on_the_noqa_code(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    noqa_e501 = SLEEPS.replace("time.sleep(1)", "time.sleep(1)  # noqa: E501")
+    buffers, uri = _open_jobs(client, tmp_path / "n", noqa_e501)
+    await wait_for(client, uri, lambda d: (6, "AL101") in codes(d))
+    noqa = [a for a in await buffers.actions(uri, 6) if a.title == "Disable AL101 for this line"]
+    buffers.apply(uri, noqa[0].edit)
+    await wait_for(client, uri, lambda d: codes(d) == [(7, "AL203")])
+    line = buffers.texts[uri].splitlines()[5]
+    assert line == "    time.sleep(1)  # noqa: AL101, E501"
+    result = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        position=types.Position(line=5, character=line.index("AL101") + 2),
+    ))
+    assert result is not None and result.contents.value.startswith("AL101 (blocking-sleep)")
+    assert "## What it does" in result.contents.value
+    buffers.close(uri)
+
+
+async def test_a_syntax_error_keeps_the_last_good_diagnostics_plus_al001(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    buffers, uri = _open_jobs(client, tmp_path / "s")
+    await wait_for(client, uri, bool)
+    buffers.replace(uri, SLEEPS + "\ndef broken(:\n")
+    found = await wait_for(client, uri, lambda d: "AL001" in {str(x.code) for x in d})
+    assert codes(found) == [(6, "AL101"), (7, "AL203"), (10, "AL001")]
+    assert await buffers.actions(uri, 6) == [
+        a for a in await buffers.actions(uri, 6) if a.title.startswith("Disable")
+    ]  # no fix offered from a text that is gone
+    buffers.close(uri)
