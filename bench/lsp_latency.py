@@ -24,7 +24,7 @@ from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import generate  # noqa: E402
+from synthetic import generate
 
 
 async def measure(path: Path, edits: int, debounce: int) -> tuple[float, list[float], int]:
