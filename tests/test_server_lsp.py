@@ -5,6 +5,7 @@ One server for the module (starting it costs a second); each test has a project 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 import tempfile
@@ -195,4 +196,21 @@ async def test_a_syntax_error_keeps_the_last_good_diagnostics_plus_al001(
     assert await buffers.actions(uri, 6) == [
         a for a in await buffers.actions(uri, 6) if a.title.startswith("Disable")
     ]  # no fix offered from a text that is gone
+    buffers.close(uri)
+
+
+async def test_a_broken_configuration_is_one_message_and_the_server_goes_on(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    root = tmp_path / "c"
+    write_project(root, {"app/jobs.py": SLEEPS})
+    (root / "pyproject.toml").write_text("[tool.asynclint]\nignore = ['AL999']\n")
+    buffers = Buffers(client)
+    uri = buffers.open(root / "app/jobs.py")
+    assert codes(await wait_for(client, uri, bool)) == [(6, "AL101"), (7, "AL203")]
+    buffers.replace(uri, SLEEPS + "\n")
+    await asyncio.sleep(0.5)  # the second check, which must not say it again
+    await wait_for(client, uri, lambda d: len(d) == 2)
+    said = [m.message for m in client.messages if "AL999" in m.message]
+    assert len(said) == 1 and "default configuration" in said[0]
     buffers.close(uri)
