@@ -24,6 +24,14 @@ HTTP_FIXED = (
         "    response = await run_in_threadpool(requests.get, url)  # expect: AL102\n"
         "    await run_in_threadpool(requests.post, url, data=body)  # expect: AL102\n    return response.json()\n",
     ),
+    # a Django module: asgiref's sync_to_async (thread-sensitive: one thread, as the ORM needs)
+    (
+        "import requests\nfrom django.http import JsonResponse\nasync def view(request):\n"
+        "    r = requests.get('https://example.com', timeout=5)  # expect: AL102\n    return JsonResponse(r.json())\n",
+        "import requests\nfrom django.http import JsonResponse\nfrom asgiref.sync import sync_to_async\nasync def view(request):\n"
+        "    r = await sync_to_async(requests.get)('https://example.com', timeout=5)  # expect: AL102\n"
+        "    return JsonResponse(r.json())\n",
+    ),
     # a route that never suspends: declared with `def`, FastAPI runs it in its threadpool
     (
         "import requests\nfrom fastapi import FastAPI\napp = FastAPI()\n@app.get('/items')\n"
