@@ -112,3 +112,48 @@ TRANSITIVE_FIXED = (
         "async def report(seconds):\n    return await asyncio.to_thread(fetch_report, seconds)  # expect: AL110\n",
     ),
 )
+
+DB_DRIVER_FIXED = (
+    # outside a route each call goes to a thread of its own; `sqlite3` objects are bound to the
+    # thread that made them, hence the warning in Fix safety (in a route the `def` fix applies)
+    (
+        "import redis\nasync def hits(r: redis.Redis):\n"
+        "    return r.incr('hits')  # expect: AL105\n",
+        "import redis\nimport asyncio\nasync def hits(r: redis.Redis):\n"
+        "    return await asyncio.to_thread(r.incr, 'hits')  # expect: AL105\n",
+    ),
+)
+
+SYNC_PRIMITIVE_FIXED = (
+    (
+        "import queue\nimport threading\njobs = queue.Queue()\nasync def worker(t: threading.Thread):\n"
+        "    job = jobs.get(timeout=1)  # expect: AL106\n    t.join()  # expect: AL106\n    return job\n",
+        "import queue\nimport threading\nimport asyncio\njobs = queue.Queue()\nasync def worker(t: threading.Thread):\n"
+        "    job = await asyncio.to_thread(jobs.get, timeout=1)  # expect: AL106\n"
+        "    await asyncio.to_thread(t.join)  # expect: AL106\n    return job\n",
+    ),
+    # a `with` on a lock has only advice; a call under it gets no fix that would await there
+    (
+        "import threading\nimport queue\nlock = threading.Lock()\njobs = queue.Queue()\nasync def f():\n"
+        "    with lock:  # expect: AL106\n        return jobs.get()  # expect: AL106\n",
+        "import threading\nimport queue\nlock = threading.Lock()\njobs = queue.Queue()\nasync def f():\n"
+        "    with lock:  # expect: AL106\n        return jobs.get()  # expect: AL106\n",
+    ),
+)
+
+INPUT_FIXED = (
+    (
+        "async def ask():\n    name = input('name? ')  # expect: AL107\n    return name\n",
+        "import asyncio\nasync def ask():\n    name = await asyncio.to_thread(input, 'name? ')  # expect: AL107\n"
+        "    return name\n",
+    ),
+)
+
+NETWORK_FIXED = (
+    (
+        "import socket\nasync def resolve(host):\n"
+        "    return {'host': host, 'ip': socket.gethostbyname(host)}  # expect: AL109\n",
+        "import socket\nimport asyncio\nasync def resolve(host):\n"
+        "    return {'host': host, 'ip': await asyncio.to_thread(socket.gethostbyname, host)}  # expect: AL109\n",
+    ),
+)
