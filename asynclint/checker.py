@@ -384,6 +384,11 @@ class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Serialisation, Iteratio
     ) -> Report:
         frame = self.frames[-1]
         owner = next((f for f in reversed(self.frames) if not f.is_lambda), frame)
+        if owner.is_route and not owner.full_path:
+            # the route's full path, through the routers that include it (a project-wide
+            # search, so only for a route with a finding)
+            owner.endpoint = self.project.endpoint_label(self.summary, owner.qualname)
+            owner.full_path = True
         return Report(
             node=node,
             code=code,

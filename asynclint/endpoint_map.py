@@ -177,9 +177,11 @@ def build(
         for local in summary.routes:
             method, _, route_path = summary.endpoints.get(local, "").partition(" ")
             target = _target(project, summary, local)
-            if target is not None and route_path:
-                route = entry(target, method=method, path=route_path)
-                routes.setdefault((route_path, method, route.file, route.line), route)
+            if target is None or not route_path:
+                continue
+            for full_path in project.route_paths(summary, local):  # one row per path served
+                route = entry(target, method=method, path=full_path)
+                routes.setdefault((full_path, method, route.file, route.line), route)
         for qualified in summary.dependencies:
             target = _target(project, None, qualified)
             if target is not None:

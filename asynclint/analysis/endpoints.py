@@ -64,6 +64,17 @@ def _route_label(call: ast.Call, verb: str, path_index: int = 0) -> str | None:
     return f"{method} {path}"
 
 
+def route_label_of_call(call: ast.Call, verb: str) -> str | None:
+    """`GET /items` for a route decorator or registration call (`router.get("/items")`,
+    `add_api_route("/items", ...)`, `Route("/items", ...)`); None without a literal path."""
+    return _route_label(call, verb)
+
+
+def route_registration(name: str) -> bool:
+    """`add_api_route` and its kin: a route added by a call on a router or app."""
+    return name in _ROUTE_REGISTRATIONS
+
+
 def decorator_label(node: ast.FunctionDef | ast.AsyncFunctionDef, uses_framework: bool) -> str | None:
     """`GET /items` for `@router.get("/items")`, `startup handler` for `@app.on_event(...)`."""
     if not uses_framework:

@@ -28,13 +28,14 @@ from asynclint.index.models import ModelFacts
 from asynclint.index.modules import package_of
 from asynclint.index.parsing import NewerGrammarError, parse_module
 from asynclint.index.reads import UNREADABLE, Memo, ModuleReads, Reads, module_digest
+from asynclint.index.route_paths import Includes, RoutePaths
 from asynclint.index.schemas import Schema, SchemaFacts, resolve
 from asynclint.index.summary import ModuleSummary, summarise
 
 _MAX_REEXPORTS = 8
 
 
-class Project(AttributeFacts, ChainFacts):
+class Project(AttributeFacts, ChainFacts, RoutePaths):
     def __init__(
         self,
         modules: Mapping[str, Path] | None = None,
@@ -58,6 +59,10 @@ class Project(AttributeFacts, ChainFacts):
         # request.state, project-wide (with the checked module when the map lacks it), and the
         # reads it was collected from
         self._state: tuple[str | None, dict[str, list[Ref | None]], ModuleReads] | None = None
+        # the includes between routers, project-wide, like request.state; and each router's
+        # prefixes computed from them
+        self._routing: tuple[str | None, Includes, ModuleReads] | None = None
+        self._node_prefixes: Memo[str, tuple[str, ...]] = Memo(self.reads)
         self._class_chains: Memo[str, tuple[tuple[ModuleSummary, str], ...]] = Memo(self.reads)
         self._schemas: Memo[str, Schema | None] = Memo(self.reads)
         self._follows: Memo[str, tuple[ModuleSummary, str] | None] = Memo(self.reads)
@@ -87,6 +92,8 @@ class Project(AttributeFacts, ChainFacts):
                 self.cache.put(key, summary)
         if module in self._digests and self._digests[module] != key:
             self._state = None  # what a changed module says about attributes and classes
+            self._routing = None
+            self._node_prefixes.clear()
             self._class_chains.clear()
             self._schemas.clear()
             self._chains.clear()
@@ -95,6 +102,9 @@ class Project(AttributeFacts, ChainFacts):
         else:
             if module not in self._digests and summary.state_attrs:
                 self._state = None  # a module read after request.state was collected
+            if module not in self._digests and summary.routing.includes:
+                self._routing = None  # likewise for the includes between routers
+                self._node_prefixes.clear()
             if module not in self.modules and self._summaries.get(module) is None:
                 self._follows.clear()  # a name outside the map: `locate` can find it now
         self._summaries[module] = summary

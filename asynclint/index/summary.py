@@ -26,6 +26,7 @@ from asynclint.index.assigned import add_value, one_value, state_attribute
 from asynclint.index.ast_refs import AstRefs, unpacked_pairs
 from asynclint.index.functions import FunctionFacts, analyse_function
 from asynclint.index.models import ModelFacts, model_facts
+from asynclint.index.routers import MARKERS, Routing, collect as collect_routing
 from asynclint.index.schemas import ResponseModel, SchemaFacts, response_model, schema_facts
 
 _ASYNC_DEF = re.compile(r"\basync\s+def\b")
@@ -70,6 +71,8 @@ class ModuleSummary:
     # qualified names this module passes to Depends()/Security()
     dependencies: set[str] = field(default_factory=set)
     uses_framework: bool = False
+    # routers, apps and mounts, what includes what, and the nodes each route is on
+    routing: Routing = field(default_factory=Routing)
 
     def qualified(self, local: str) -> str:
         return f"{self.module}.{local}"
@@ -267,4 +270,19 @@ def summarise(
             if binding is not None and binding.qualified is not None:
                 rest = name.partition(".")[2]
                 summary.dependencies.add(binding.qualified + ("." + rest if rest else ""))
+    if summary.uses_framework or any(marker in line for line in lines for marker in MARKERS):
+        summary.routing = collect_routing(
+            tree, module, lambda parts: _resolve(summary, parts), summary.endpoints, summary.routes
+        )
     return summary
+
+
+def _resolve(summary: ModuleSummary, parts: list[str]) -> str | None:
+    """A module-level name (and attributes of it) as a qualified name: `items.router` with
+    `from app.api import items` is `app.api.items.router`, a router of this module is
+    `<module>.router`."""
+    binding = summary.bindings.get(parts[0])
+    if binding is None or binding is AMBIGUOUS:
+        return None
+    head = binding.qualified or summary.qualified(parts[0])
+    return ".".join([head, *parts[1:]])
