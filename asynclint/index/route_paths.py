@@ -25,6 +25,9 @@ _MAX_PATHS = 16
 
 # child node -> (parent node, prefix of the include; None: computed)
 Includes = dict[str, list[tuple[str, "str | None"]]]
+# What a module must contain to pass a function to Depends()/Security().
+_DEPENDENCY_MARKERS = ("Depends", "Security")
+_DEPENDENCIES = "<dependencies>"  # the key under which the index keeps them
 
 
 def _join(prefix: str, path: str | None) -> str:
@@ -45,8 +48,14 @@ class RoutePaths:
 
     def endpoint_label(self, summary: ModuleSummary, qualname: str) -> str | None:
         """A function's label for findings: a route's with its first full path (`GET
-        /api/roles/`); the summary's own for everything else."""
+        /api/roles/`); `Depends(get_db)` for a module-level function some module passes to
+        Depends(); the summary's own for everything else."""
         label = summary.endpoints.get(qualname)
+        if label is None and "." not in qualname:
+            # a dependency another module passes to Depends(): the same label wherever it is
+            # checked (the whole project is searched, not what this worker happened to load)
+            used = {parent for parent, _ in self._includes().get(_DEPENDENCIES, [])}
+            return f"Depends({qualname})" if summary.qualified(qualname) in used else None
         if label is None or qualname not in summary.routes:
             return label
         return f"{label.partition(' ')[0]} {self.route_paths(summary, qualname)[0]}"
@@ -106,6 +115,10 @@ class RoutePaths:
             if module not in self._summaries and not self._may_include(module):
                 continue
             summary = self.summary(module)
+            for dependency in sorted(summary.dependencies) if summary else ():
+                edge = (self._canonical(dependency), "")
+                if edge not in includes.setdefault(_DEPENDENCIES, []):
+                    includes[_DEPENDENCIES].append(edge)
             for include in summary.routing.includes if summary else ():
                 parent = self._canonical(include.parent)
                 child = self._canonical(include.child)
@@ -123,7 +136,7 @@ class RoutePaths:
         except source.SourceError:
             self.reads.note(module, UNREADABLE)
             return False
-        if any(marker in text for marker in MARKERS):
+        if any(marker in text for marker in (*MARKERS, *_DEPENDENCY_MARKERS)):
             return True
         self.reads.note(module, module_digest(module, path, text))
         return False
