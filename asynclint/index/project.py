@@ -21,6 +21,7 @@ from asynclint.analysis.decorators import (
 from asynclint.analysis.values import Attr, Known, Name, Ref, decorated_kind
 from asynclint.catalog import Blocking
 from asynclint.index.attributes import AttributeFacts
+from asynclint.index.budget import ThreadBudget
 from asynclint.index.cache import SummaryCache, digest
 from asynclint.index.chains import ChainFacts, Link, shown_path
 from asynclint.index.functions import FunctionFacts
@@ -35,7 +36,7 @@ from asynclint.index.summary import ModuleSummary, summarise
 _MAX_REEXPORTS = 8
 
 
-class Project(AttributeFacts, ChainFacts, RoutePaths):
+class Project(AttributeFacts, ChainFacts, RoutePaths, ThreadBudget):
     def __init__(
         self,
         modules: Mapping[str, Path] | None = None,
@@ -63,6 +64,8 @@ class Project(AttributeFacts, ChainFacts, RoutePaths):
         # prefixes computed from them
         self._routing: tuple[str | None, Includes, ModuleReads] | None = None
         self._node_prefixes: Memo[str, tuple[str, ...]] = Memo(self.reads)
+        # project-wide threadpool facts (index/budget.py): key -> (checking, value, reads)
+        self._budget: dict[str, tuple[str | None, object, ModuleReads]] = {}
         self._class_chains: Memo[str, tuple[tuple[ModuleSummary, str], ...]] = Memo(self.reads)
         self._schemas: Memo[str, Schema | None] = Memo(self.reads)
         self._follows: Memo[str, tuple[ModuleSummary, str] | None] = Memo(self.reads)
@@ -107,6 +110,8 @@ class Project(AttributeFacts, ChainFacts, RoutePaths):
                 self._node_prefixes.clear()
             if module not in self.modules and self._summaries.get(module) is None:
                 self._follows.clear()  # a name outside the map: `locate` can find it now
+        if self._digests.get(module) != key:
+            self._budget.clear()  # a module read or changed: the project-wide facts may differ
         self._summaries[module] = summary
         self._digests[module] = key
         self._paths[module] = path

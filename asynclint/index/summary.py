@@ -23,10 +23,12 @@ from asynclint.analysis.names import (
 )
 from asynclint.analysis.values import Ref
 from asynclint.index.assigned import add_value, one_value, state_attribute
-from asynclint.index.ast_refs import AstRefs, unpacked_pairs
+from asynclint.index.ast_refs import AstRefs, dotted, unpacked_pairs
 from asynclint.index.functions import FunctionFacts, analyse_function
 from asynclint.index.models import ModelFacts, model_facts
 from asynclint.index.routers import MARKERS, Routing, collect as collect_routing
+from asynclint.index.threadpool import MARKERS as BUDGET_MARKERS
+from asynclint.index.threadpool import BudgetFacts, collect as collect_budget
 from asynclint.index.schemas import ResponseModel, SchemaFacts, response_model, schema_facts
 
 _ASYNC_DEF = re.compile(r"\basync\s+def\b")
@@ -73,6 +75,8 @@ class ModuleSummary:
     uses_framework: bool = False
     # routers, apps and mounts, what includes what, and the nodes each route is on
     routing: Routing = field(default_factory=Routing)
+    # engines, session factories and thread limits (index/threadpool.py)
+    budget: BudgetFacts = field(default_factory=BudgetFacts)
 
     def qualified(self, local: str) -> str:
         return f"{self.module}.{local}"
@@ -274,7 +278,14 @@ def summarise(
         summary.routing = collect_routing(
             tree, module, lambda parts: _resolve(summary, parts), summary.endpoints, summary.routes
         )
+    if any(marker in line for line in lines for marker in BUDGET_MARKERS):
+        summary.budget = collect_budget(tree, lambda node: _qualify(summary, node), lines)
     return summary
+
+
+def _qualify(summary: ModuleSummary, node: ast.expr) -> str | None:
+    parts = dotted(node)
+    return _resolve(summary, parts) if parts else None
 
 
 def _resolve(summary: ModuleSummary, parts: list[str]) -> str | None:
