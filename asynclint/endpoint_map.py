@@ -69,6 +69,7 @@ from asynclint import source
 from asynclint.api import check_options, lint_paths, project_modules
 from asynclint.config import Config
 from asynclint.discovery import discover
+from asynclint.endpoint_budget import Budget, budget
 from asynclint.engine import make_project
 from asynclint.index.project import Project
 from asynclint.index.summary import ModuleSummary
@@ -89,6 +90,8 @@ class Entry:
     findings: int
     method: str | None = None
     path: str | None = None
+    threadpool_hops: int | None = None  # routes: threadpool hops one request costs
+
 
     def to_json(self) -> dict[str, Any]:
         common = {
@@ -100,7 +103,7 @@ class Entry:
         }
         if self.method is None:
             return common
-        return {"method": self.method, "path": self.path, **common}
+        return {"method": self.method, "path": self.path, **common, "threadpool_hops": self.threadpool_hops}
 
 
 @dataclass
@@ -109,12 +112,14 @@ class EndpointMap:
     dependencies: list[Entry] = field(default_factory=list)
     # path -> one-line note for stderr: a file left out, or one whose findings were not counted
     notes: dict[str, str] = field(default_factory=dict)
+    budget: Budget | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "routes": [route.to_json() for route in self.routes],
             "dependencies": [dependency.to_json() for dependency in self.dependencies],
             "threadpool_default_threads": THREADPOOL_DEFAULT_THREADS,
+            **(self.budget.to_json() if self.budget else {}),
         }
 
 
@@ -158,7 +163,7 @@ def build(
         if finding.function:
             counts[os.path.abspath(finding.path)][finding.function] += 1
 
-    def entry(target: _Target, **route: str) -> Entry:
+    def entry(target: _Target, **route: Any) -> Entry:
         # findings of the function itself and of functions nested in it (`handler.inner`)
         in_file = counts.get(os.path.abspath(target.path), {})
         inside = (n for name, n in in_file.items() if f"{name}.".startswith(f"{target.local}."))
@@ -173,14 +178,16 @@ def build(
 
     routes: dict[tuple[str, str, str, int], Entry] = {}
     dependencies: dict[tuple[str, int], Entry] = {}
+    result.budget = budget(project, [(s, local) for s in summaries for local in sorted(s.routes)])
     for summary in summaries:
         for local in summary.routes:
             method, _, route_path = summary.endpoints.get(local, "").partition(" ")
             target = _target(project, summary, local)
             if target is None or not route_path:
                 continue
+            hops = result.budget.hops.get((summary.module, local))
             for full_path in project.route_paths(summary, local):  # one row per path served
-                route = entry(target, method=method, path=full_path)
+                route = entry(target, method=method, path=full_path, threadpool_hops=hops)
                 routes.setdefault((full_path, method, route.file, route.line), route)
         for qualified in summary.dependencies:
             target = _target(project, None, qualified)
@@ -272,12 +279,17 @@ def _table(entries: list[Entry], route: bool) -> list[str]:
             entry.handler,
             f"{entry.file}:{entry.line}",
             entry.runs_on.replace("_", " "),
+            *([_hops(entry.threadpool_hops)] if route else []),
             f"{entry.findings:>{digits}} finding{'s' * (entry.findings != 1)}",
         ]
         for entry in entries
     ]
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+
+
+def _hops(hops: int | None) -> str:
+    return "? hops" if hops is None else f"{hops} hop{'s' * (hops != 1)}"
 
 
 def footer(endpoint_map: EndpointMap) -> str:
@@ -288,6 +300,10 @@ def footer(endpoint_map: EndpointMap) -> str:
         return sync, len(entries) - sync
 
     sync_routes, async_routes = split(endpoint_map.routes)
+    threads = (
+        endpoint_map.budget.threads_text() if endpoint_map.budget
+        else f"anyio default: {THREADPOOL_DEFAULT_THREADS} threads"
+    )
     sync_dependencies, async_dependencies = split(endpoint_map.dependencies)
     on_loop = _count(async_routes, "async route")
     if async_dependencies:
@@ -296,7 +312,7 @@ def footer(endpoint_map: EndpointMap) -> str:
     return (
         f"FastAPI runs {_count(sync_routes, 'sync route')} and "
         f"{_count(sync_dependencies, 'sync dependency', 'sync dependencies')} in its threadpool "
-        f"(anyio default: {THREADPOOL_DEFAULT_THREADS} threads); {on_loop} {verb} on the event loop."
+        f"({threads}); {on_loop} {verb} on the event loop."
     )
 
 
@@ -314,6 +330,10 @@ def render_text(endpoint_map: EndpointMap, quiet: bool = False) -> str:
         lines += _table(dependencies, route=False)
     if not quiet:
         lines += ["", footer(endpoint_map)]
+        if endpoint_map.budget is not None:
+            lines += endpoint_map.budget.footer(
+                [(f"{r.method} {r.path}", r.threadpool_hops) for r in routes if r.threadpool_hops is not None]
+            )
     return "\n".join(lines) + "\n"
 
 

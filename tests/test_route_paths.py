@@ -93,6 +93,8 @@ def test_two_routers_deep_across_three_modules_through_a_package_re_export(root:
     })
     assert endpoints(root) == ["GET /api/v1/admin/roles/items"]
     assert mapped(root) == ["GET /api/v1/admin/roles/items"]
+    [row] = [line for line in run(root, "--endpoints").splitlines() if "roles.items" in line]
+    assert row.split()[:3] == ["GET", "/api/v1/admin/roles/items", "app.api.v1.roles.items"]
 
 
 def test_a_factory_function_a_loop_over_routers_and_an_app_parameter(root: Path) -> None:

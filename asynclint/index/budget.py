@@ -68,8 +68,12 @@ class ThreadBudget:
     # -- one route ------------------------------------------------------------------------------
     def route_budget(self, summary: ModuleSummary, qualname: str) -> RouteBudget | None:
         facts = summary.functions.get(qualname)
-        if facts is None:
-            return None
+        if facts is None:  # a handler imported from another module (`add_api_route("/x", f)`)
+            qualified = _qualified_text(summary, qualname)
+            found = self.follow(qualified) if qualified else None
+            if found is None or found[1] not in found[0].functions or found[0] is summary:
+                return None
+            return self.route_budget(found[0], found[1])
         dependencies = self.dependency_tree(summary.qualified(qualname))
         sync: list[str] = []
         hops = 0 if facts.is_async else 1
@@ -190,6 +194,14 @@ class ThreadBudget:
             value = compute()
         self._budget[key] = (checking, value, reads)
         return value
+
+    def project_engines(self) -> list[tuple[ModuleSummary, str, Engine]]:
+        """Every module-level engine of the project, by module and line."""
+        return self._project_wide("engines", lambda: [
+            (summary, name, engine)
+            for summary in self._summaries_mentioning(("create_engine",))
+            for name, engine in sorted(summary.budget.engines.items(), key=lambda item: item[1].line)
+        ])
 
     def _project_routes(self) -> list[tuple[ModuleSummary, str]]:
         return [

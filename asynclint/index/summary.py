@@ -26,10 +26,17 @@ from asynclint.index.assigned import add_value, one_value, state_attribute
 from asynclint.index.ast_refs import AstRefs, dotted, unpacked_pairs
 from asynclint.index.functions import FunctionFacts, analyse_function
 from asynclint.index.models import ModelFacts, model_facts
-from asynclint.index.routers import MARKERS, Routing, collect as collect_routing
+from asynclint.index.routers import MARKERS, Routing
+from asynclint.index.routers import collect as collect_routing
+from asynclint.index.schemas import (
+    ResponseModel,
+    SchemaFacts,
+    response_model,
+    schema_facts,
+)
 from asynclint.index.threadpool import MARKERS as BUDGET_MARKERS
-from asynclint.index.threadpool import BudgetFacts, collect as collect_budget
-from asynclint.index.schemas import ResponseModel, SchemaFacts, response_model, schema_facts
+from asynclint.index.threadpool import BudgetFacts
+from asynclint.index.threadpool import collect as collect_budget
 
 _ASYNC_DEF = re.compile(r"\basync\s+def\b")
 _FRAMEWORKS = ("fastapi", "starlette")

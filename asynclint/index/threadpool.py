@@ -13,8 +13,8 @@ the default limiter's `total_tokens`. The endpoint map and AL401 join them
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 # The text a module must contain for any of this to be there.
 MARKERS = ("create_engine", "sessionmaker", "Session(", "total_tokens")
