@@ -11,6 +11,7 @@ facts are the project index's (`index/budget.py`), the same AL401 weighs.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,7 +91,9 @@ def _routes(count: int) -> str:
     return f"{count} sync route{'s' * (count != 1)}"
 
 
-def budget(project: Project, routes: list[tuple[ModuleSummary, str]]) -> Budget:
+def budget(project: Project, routes: list[tuple[ModuleSummary, str]], paths: list[str]) -> Budget:
+    """The budget of the mapped routes; the engines listed are those under `paths` and those
+    the routes use."""
     hops: dict[tuple[str, str], int] = {}
     users: dict[str, int] = {}
     for summary, route in routes:
@@ -101,11 +104,18 @@ def budget(project: Project, routes: list[tuple[ModuleSummary, str]]) -> Budget:
         if found.threadpool:
             for engine in found.engines:
                 users[engine] = users.get(engine, 0) + 1
+    roots = [os.path.abspath(path) for path in paths]
     engines = [
         _entry(summary, name, engine, project, users.get(summary.qualified(name), 0))
         for summary, name, engine in project.project_engines()
+        if summary.qualified(name) in users or _under(project.path_of(summary.module), roots)
     ]
     return Budget(project.thread_limit(), engines, hops)
+
+
+def _under(path: str, roots: list[str]) -> bool:
+    absolute = os.path.abspath(path)
+    return any(absolute == root or absolute.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
 
 
 def _entry(summary: ModuleSummary, name: str, engine: Engine, project: Project, sync_routes: int) -> EngineEntry:

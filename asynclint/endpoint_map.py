@@ -178,7 +178,7 @@ def build(
 
     routes: dict[tuple[str, str, str, int], Entry] = {}
     dependencies: dict[tuple[str, int], Entry] = {}
-    result.budget = budget(project, [(s, local) for s in summaries for local in sorted(s.routes)])
+    result.budget = budget(project, [(s, local) for s in summaries for local in sorted(s.routes)], paths)
     for summary in summaries:
         for local in summary.routes:
             method, _, route_path = summary.endpoints.get(local, "").partition(" ")

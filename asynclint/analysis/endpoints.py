@@ -109,6 +109,18 @@ def response_annotation(node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.exp
     return None
 
 
+def validates_response(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """FastAPI validates the route's return value (`response_model=`, else a return
+    annotation): fastapi/routing.py `serialize_response`, in the threadpool for a `def` route.
+    Not for `response_model=None`, `-> None` or an annotation naming a `...Response` class."""
+    annotation = response_annotation(node)
+    if annotation is None or isinstance(annotation, ast.Constant):
+        return False
+    base = annotation.value if isinstance(annotation, ast.Subscript) else annotation
+    name = base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", "")
+    return not name.endswith("Response")
+
+
 def is_middleware_class(node: ast.ClassDef) -> bool:
     for base in node.bases:
         name = base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", None)

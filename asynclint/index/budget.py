@@ -1,8 +1,9 @@
 """The threadpool as a budget, for the project index: thread hops per request, engines, the limit.
 
 A mixin of `Project` (index/project.py). FastAPI (fastapi/routing.py `run_endpoint_function`,
-fastapi/dependencies/utils.py `solve_dependencies`) runs a `def` route, each `def` dependency
-and a sync `yield` dependency's setup through `starlette.concurrency.run_in_threadpool`, that is
+fastapi/dependencies/utils.py `solve_dependencies`) runs a `def` route, the validation of its
+return value against a response model (`serialize_response`), each `def` dependency and a sync
+`yield` dependency's setup through `starlette.concurrency.run_in_threadpool`, that is
 `anyio.to_thread.run_sync` on anyio's default limiter (40 tokens unless the code sets
 `current_default_thread_limiter().total_tokens`); a sync `yield` dependency's teardown runs in
 a thread too, but on a limiter of its own (fastapi/concurrency.py `contextmanager_in_threadpool`),
@@ -43,6 +44,9 @@ class ThreadLimit:
 @dataclass(frozen=True)
 class RouteBudget:
     threadpool: bool  # the route itself runs in the threadpool (a `def`)
+    # a `def` route FastAPI validates the return value of in another hop, while a `yield`
+    # dependency's session still holds its connection (released at teardown, after it)
+    validated: bool
     hops: int  # threadpool hops one request costs on the default limiter
     sync_dependencies: tuple[str, ...]  # qualified names, in resolution order
     engines: tuple[str, ...]  # sync engines whose sessions the route or its dependencies make
@@ -50,10 +54,12 @@ class RouteBudget:
 
 def connections(engine: Engine) -> int | None:
     """The most connections an engine's QueuePool lends at once; None when not known or
-    unlimited (NullPool, StaticPool, another class, sqlite, `**kwargs`, `pool_size=0`,
-    `max_overflow=-1`)."""
-    if engine.is_async or engine.opaque or engine.sqlite or engine.poolclass not in _QUEUE_POOLS:
+    unlimited (NullPool, StaticPool, another class, sqlite without `poolclass=QueuePool`,
+    `**kwargs`, `pool_size=0`, `max_overflow=-1`)."""
+    if engine.is_async or engine.opaque or engine.poolclass not in _QUEUE_POOLS:
         return None
+    if engine.sqlite and not engine.poolclass:
+        return None  # sqlite's default pool depends on the URL and the SQLAlchemy version
     if engine.pool_size is None or engine.max_overflow is None:
         return None
     if engine.pool_size <= 0 or engine.max_overflow < 0:
@@ -77,6 +83,8 @@ class ThreadBudget:
         dependencies = self.dependency_tree(summary.qualified(qualname))
         sync: list[str] = []
         hops = 0 if facts.is_async else 1
+        if not facts.is_async and qualname in summary.validated_routes:
+            hops += 1  # the return value is validated in the threadpool too
         hops += self._offloads(summary, qualname)
         engines = set(self.engines_made(summary, qualname))
         for dependency in dependencies:
@@ -96,7 +104,8 @@ class ThreadBudget:
                 hops += 1
             hops += self._offloads(dep_summary, local)
             engines |= set(self.engines_made(dep_summary, local))
-        return RouteBudget(not facts.is_async, hops, tuple(sync), tuple(sorted(engines)))
+        validated = not facts.is_async and qualname in summary.validated_routes
+        return RouteBudget(not facts.is_async, validated, hops, tuple(sync), tuple(sorted(engines)))
 
     def dependency_tree(self, qualified: str) -> list[str]:
         """The functions (and classes) FastAPI resolves for a route or dependency, each once
@@ -170,6 +179,8 @@ class ThreadBudget:
     def _thread_limit(self) -> ThreadLimit:
         values: list[tuple[int | None, str]] = []
         for summary in self._summaries_mentioning(("total_tokens",)):
+            if _is_test_module(summary.module):
+                continue  # a test that sets the limit for itself says nothing of the app's
             for value, line in summary.budget.limits:
                 values.append((value, f"{shown_path(self.path_of(summary.module))}:{line}"))
         if not values:
@@ -232,6 +243,13 @@ class ThreadBudget:
             return True
         self.reads.note(module, module_digest(module, path, text))
         return False
+
+
+def _is_test_module(module: str) -> bool:
+    parts = module.split(".")
+    last = parts[-1]
+    return (last.startswith("test_") or last.endswith("_test") or last == "conftest"
+            or any(part in ("tests", "test") for part in parts[:-1]))
 
 
 def _qualified_text(summary: ModuleSummary, text: str) -> str | None:

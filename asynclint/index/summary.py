@@ -77,6 +77,9 @@ class ModuleSummary:
     # route qualname -> what FastAPI validates its return value against (`response_model=`,
     # else the return annotation), when that names a class
     response_models: dict[str, ResponseModel] = field(default_factory=dict)
+    # routes whose return value FastAPI validates against a response model (for a `def`
+    # route, one more threadpool hop after it returns)
+    validated_routes: set[str] = field(default_factory=set)
     # qualified names this module passes to Depends()/Security()
     dependencies: set[str] = field(default_factory=set)
     uses_framework: bool = False
@@ -250,6 +253,8 @@ class _Summariser:
             )
             summary.functions[qualname] = facts
             if qualname in summary.routes:
+                if endpoints.validates_response(node):
+                    summary.validated_routes.add(qualname)
                 model = response_model(endpoints.response_annotation(node), self.refs)
                 if model is not None:
                     summary.response_models[qualname] = model

@@ -39,7 +39,9 @@ class Engine:
     pool_size: int | None  # the literal, 5 when absent; None: not a literal
     max_overflow: int | None  # likewise, 10 when absent
     poolclass: str | None  # qualified name; "" when absent; None: not a name
-    sqlite: bool  # a literal sqlite URL, or `connect_args` (sqlite's pool differs per version)
+    # a literal sqlite URL, or `connect_args`: without an explicit poolclass, sqlite's pool
+    # depends on the URL and the SQLAlchemy version
+    sqlite: bool
     opaque: bool  # `**kwargs`: settings not known
 
 

@@ -36,9 +36,9 @@ class ThreadpoolExceedsDbPool(Rule):
     Silent when the limit or the pool cannot be established statically: a `total_tokens`
     set to a computed value, or to different values; a `pool_size`/`max_overflow` that is not
     a literal, `**kwargs`; `poolclass=NullPool`, `StaticPool` or any class but `QueuePool`;
-    `pool_size=0` or `max_overflow=-1` (no limit); an sqlite URL or `connect_args` (sqlite's
-    pool class depends on the URL and the SQLAlchemy version); an async engine; an engine no
-    `def` route uses.
+    `pool_size=0` or `max_overflow=-1` (no limit); an sqlite URL or `connect_args` without an
+    explicit `poolclass=QueuePool` (sqlite's pool class depends on the URL and the SQLAlchemy
+    version); an async engine; an engine no `def` route uses.
 
     ## Why is this bad?
     FastAPI runs a `def` route in a threadpool thread (`run_in_threadpool`, fastapi/routing.py),
