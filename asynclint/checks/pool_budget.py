@@ -58,10 +58,10 @@ def pool_findings(summary: ModuleSummary, project: Project, path: str) -> list[F
                 routes="sync " + routes,
             ),
             suggestion=(
-                f"make pool_size + max_overflow at least {limit.threads} (and within the database's "
-                f"connection limit), or lower the thread limit to {lent} "
-                f"(`anyio.to_thread.current_default_thread_limiter().total_tokens = {lent}` in the "
-                "lifespan), or move these routes to AsyncSession and `async def`"
+                f"make pool_size + max_overflow at least {limit.threads} (within the database's "
+                "connection limit), or move these routes to AsyncSession and `async def`; "
+                "lowering the thread limit instead stalls a `def` route with a response model "
+                "(see `asynclint --explain AL401`)"
             ),
             function=None,
             endpoint=None,

@@ -47,8 +47,22 @@ class ThreadpoolExceedsDbPool(Rule):
     while every connection is lent — *holding its thread*. With 40 threads and 15
     connections, 25 requests can sit in threads doing nothing: other sync routes, sync
     dependencies of async routes, `run_in_threadpool` calls, file responses and uploads queue
-    behind them, the CPU is idle, and after `pool_timeout` (30 s) the waiting requests fail
-    with `TimeoutError: QueuePool limit of size 5 overflow 10 reached`.
+    behind them, and after `pool_timeout` (30 s) the waiting requests fail with
+    `TimeoutError: QueuePool limit of size 5 overflow 10 reached`.
+    `tests/test_threadpool_app_runtime.py` shows it on `examples/threadpool_app`: with 40
+    threads and 2 connections, 6 of 8 concurrent requests wait in checkout holding a thread;
+    with 8 connections, none.
+
+    A pool as large as the limit stops threads waiting on *each other's routes*, not every
+    stall: a `def` route with a response model (`response_model=`, or a return annotation) is
+    validated in one more threadpool hop after it returns, while a `yield` dependency's
+    session still holds its connection (it is returned at teardown, after that hop). Under
+    more concurrent requests than pool and threads together, threads waiting in checkout can
+    hold every thread those hops need, until `pool_timeout`. So **lowering the thread limit to
+    the pool is no fix** (the test above: 2 threads and 2 connections fail 5 of 8 requests to
+    the route with a response model, none to the one without); release the connection inside
+    the route (`with SessionLocal() as db:` there, or commit and close before returning), keep
+    concurrency below the pool (`uvicorn --limit-concurrency`), or use `AsyncSession`.
 
     ## Example
     ```python
@@ -68,16 +82,9 @@ class ThreadpoolExceedsDbPool(Rule):
     ```
 
     ## Use instead
-    A pool at least as large as the limit (and the database's connection limit in mind):
+    A pool at least as large as the thread limit (within the database's connection limit):
     ```python
     engine = create_engine(DATABASE_URL, pool_size=20, max_overflow=20)
-    ```
-    or a limiter no larger than the pool, set where the app starts:
-    ```python
-    @asynccontextmanager
-    async def lifespan(app: FastAPI):
-        anyio.to_thread.current_default_thread_limiter().total_tokens = 15
-        yield
     ```
     or `AsyncSession` on `create_async_engine` with `async def` routes (no thread per request).
     """
@@ -93,7 +100,7 @@ class ThreadpoolExceedsDbPool(Rule):
         # a pool as large as the limit
         _APP + "engine = create_engine('postgresql://db/app', pool_size=20, max_overflow=20)\n"
         + _DEPENDENCY + _SYNC_ROUTE,
-        # the limiter lowered to the pool
+        # the limiter at the pool (silent: the pool is not smaller; see "Why is this bad?")
         _APP + "import anyio\nengine = create_engine('postgresql://db/app')\n" + _DEPENDENCY
         + "@app.on_event('startup')\nasync def limit():\n"
         "    anyio.to_thread.current_default_thread_limiter().total_tokens = 15\n" + _SYNC_ROUTE,
