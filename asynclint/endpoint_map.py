@@ -8,17 +8,21 @@ where blocking work stalls the loop and how many requests compete for the thread
 
     $ asynclint --endpoints app/
     Routes (3):
-    GET   /items            app.main.list_items  app/main.py:11  event loop  1 finding
-    POST  /items            app.main.add_item    app/main.py:17  threadpool  0 findings
-    GET   /items/{item_id}  app.main.get_item    app/main.py:22  event loop  0 findings
+    GET   /items            app.main.list_items  app/main.py:11  event loop  0 hops  1 finding
+    POST  /items            app.main.add_item    app/main.py:17  threadpool  2 hops  0 findings
+    GET   /items/{item_id}  app.main.get_item    app/main.py:22  event loop  0 hops  0 findings
 
     Dependencies (1):
     app.db.get_db  app/db.py:6  threadpool  0 findings
 
     FastAPI runs 1 sync route and 1 sync dependency in its threadpool (anyio default: 40
     threads); 2 async routes run on the event loop.
+    One request to each route takes 2 threadpool hops in all (at most 2, POST /items),
+    sharing anyio default: 40 threads.
+    Engines (1):
+    app.db.engine  app/db.py:5  QueuePool: pool_size 5 + max_overflow 10 = 15 connections  1 sync route; ...
 
-The footer is one line (wrapped here). `--endpoints` takes PATHS like a lint run (default `.`),
+The footer's sentences are one line each (wrapped here). `--endpoints` takes PATHS like a lint run (default `.`),
 with the configuration and its excludes; the finding counts come from a normal lint run (so
 `--select`/`--ignore` apply) and count the findings whose function is the handler or a function
 nested in it. The exit code is 0 (2 for usage errors, e.g. with `--stdin-filename` or a format
@@ -30,22 +34,31 @@ skipped with a one-line note on stderr.
     {
       "routes": [
         {"method": "GET",            # "GET", "POST", ... "WEBSOCKET"; several: "GET,POST"
-         "path": "/items/{item_id}", # as declared on the decorator / add_api_route / Route
+         "path": "/items/{item_id}", # the full path, through routers, includes and mounts
          "handler": "app.main.get_item",  # module-qualified function name
          "file": "app/main.py",      # relative to the working directory when under it
          "line": 22,                 # the handler's `def` line
          "runs_on": "event_loop",    # "event_loop" (async def) or "threadpool" (def)
-         "findings": 0}              # asynclint findings inside the function (nested too)
+         "findings": 0,              # asynclint findings inside the function (nested too)
+         "threadpool_hops": 0}       # threadpool hops one request costs (endpoint_budget.py)
       ],
       "dependencies": [              # functions (and classes) passed to Depends()/Security()
         {"handler": "app.db.get_db", "file": "app/db.py", "line": 6,
          "runs_on": "threadpool", "findings": 0}
       ],
-      "threadpool_default_threads": 40
+      "threadpool_default_threads": 40,
+      "thread_limit": {"threads": 40, "source": "anyio default"},  # or "app/main.py:12"
+      "threadpool_hops_total": 2,
+      "engines": [{"engine": "app.db.engine", "file": "app/db.py", "line": 5, "is_async": false,
+                   "pool_size": 5, "max_overflow": 10, "poolclass": "QueuePool",
+                   "connections": 15, "sync_routes": 1}]
     }
 
-Routes are sorted by path, then method; dependencies by handler. Limits: the path is the one
-written on the route, without an `APIRouter(prefix=...)` or `include_router(prefix=...)`; a
+Routes are sorted by path, then method; dependencies by handler. The path is the full path
+(`index/route_paths.py`): router and include prefixes, mounts and hosts, across modules; `…`
+where a prefix is not known statically; a router included twice has a row per path. Each
+route also has `"threadpool_hops"`, and the object `"thread_limit"`, `"threadpool_hops_total"`
+and `"engines"` (`endpoint_budget.py`). Limits: a
 route module must import fastapi or starlette itself (as the linter's summaries require); the
 line is the `def` line of the handler even for a route added by call (`add_api_route`); a class
 passed to `Depends` counts as threadpool work (FastAPI calls classes there), at its `class`
