@@ -233,6 +233,8 @@ class ThreadBudget:
         return found
 
     def _mentions(self, module: str, markers: tuple[str, ...]) -> bool:
+        """A cheap look at a project module's text: does it contain one of `markers`? One that
+        does not is a read too: the day it does, the fact collected may change."""
         path = self.modules[module]
         try:
             text = source.read(str(path))

@@ -14,8 +14,6 @@ under two prefixes has two paths (sorted; messages name the first, the endpoint 
 
 from __future__ import annotations
 
-from asynclint import source
-from asynclint.index.reads import UNREADABLE, module_digest
 from asynclint.index.routers import APP, MARKERS, Node
 from asynclint.index.summary import ModuleSummary
 
@@ -36,7 +34,7 @@ def _join(prefix: str, path: str | None) -> str:
 
 class RoutePaths:
     """Mixin of Project: relies on its `follow`, `summary`, `modules`, `_summaries`, `checking`,
-    `reads`, `_routing` and `_node_prefixes`."""
+    `reads`, `_mentions`, `_routing` and `_node_prefixes`."""
 
     def route_paths(self, summary: ModuleSummary, qualname: str) -> tuple[str, ...]:
         """The full paths of a route (a qualname in `summary.routes`), sorted."""
@@ -128,16 +126,6 @@ class RoutePaths:
         return includes
 
     def _may_include(self, module: str) -> bool:
-        """A cheap look at the text: can this module include or mount anything? One that
-        cannot is a read too."""
-        path = self.modules[module]
-        try:
-            text = source.read(str(path))
-        except source.SourceError:
-            self.reads.note(module, UNREADABLE)
-            return False
-        if any(marker in text for marker in (*MARKERS, *_DEPENDENCY_MARKERS)):
-            return True
-        self.reads.note(module, module_digest(module, path, text))
-        return False
-
+        """A cheap look at the text: can this module include, mount or declare a dependency?
+        One that cannot is a read too (`ThreadBudget._mentions`)."""
+        return self._mentions(module, (*MARKERS, *_DEPENDENCY_MARKERS))
