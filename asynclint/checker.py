@@ -29,16 +29,10 @@ from asynclint.checks.orm_state import OrmState
 from asynclint.checks.serialised import Serialisation
 from asynclint.checks.usage import Usage
 from asynclint.index.project import Project
+from asynclint.fixes.display_only import advice
+from asynclint.fixes.endpoint_def import THREADPOOL_FIXES, endpoint_def_fix, runs_in_threadpool_as_def
 from asynclint.fixes.locate import PendingFix
 from asynclint.index.summary import ModuleSummary, Unit
-
-# Findings a sync `def` endpoint fixes (FastAPI runs it in its threadpool). Not AL108: a second
-# event loop in a worker thread would not share the app's loop-bound resources; not AL201,
-# whose own suggestion already leads with it.
-_THREADPOOL_FIXES = frozenset(
-    {"AL100", "AL101", "AL102", "AL103", "AL104", "AL105", "AL106", "AL107", "AL109", "AL110", "AL111"}
-)
-
 
 class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Serialisation, Iteration, Usage):
     def __init__(
@@ -141,12 +135,16 @@ class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Serialisation, Iteratio
         self.refs.methods.pop()
         self._class_names.pop()
         self.scopes.pop()
-        if frame.is_route and frame.is_async and not frame.has_await:
+        if runs_in_threadpool_as_def(frame):
             name = original_node.name.value
             hint = f"; or declare `{name}` with `def` so FastAPI runs it in the threadpool"
             for report in frame.reports:
-                if report.code in _THREADPOOL_FIXES:
+                if report.code in THREADPOOL_FIXES:
                     report.suggestion += hint
+            def_fix = endpoint_def_fix(frame, original_node, [report.code for report in frame.reports])
+            if def_fix is not None:
+                for report in frame.reports:
+                    report.fix = def_fix
         self.reports.extend(frame.reports)
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
@@ -225,6 +223,9 @@ class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Serialisation, Iteratio
                 self._bind(target.target, self._decided(target.target, value))
             self._note_modified(target.target)
         target = original_node.targets[0].target
+        if self.frame is not None and isinstance(target, cst.Name) and len(original_node.targets) == 1:
+            values = self.frame.values
+            values[target.value] = None if target.value in values else original_node.value
         if self.on_loop and isinstance(target, cst.Name) and value is not None:
             self._note_loaded_instance(target.value, original_node.value, value)
             self._note_constructed(target.value, original_node.value)
@@ -360,7 +361,8 @@ class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Serialisation, Iteratio
             "`AsyncSession` (async_sessionmaker + aiosqlite/asyncpg) and `await` the call"
         )
         self._report(node, "AL201", {"call": info.display, "name": receiver, "kind": short,
-                                     "origin": origin}, suggestion)
+                                     "origin": origin}, suggestion,
+                     advice("Declare the route with `def`, or use an `AsyncSession` and `await` the call"))
 
     # -- reporting ------------------------------------------------------------------------------
     def _report(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.resources
 import json
+import re
 
 import jsonschema
 import pytest
@@ -56,6 +57,23 @@ def test_concise_prints_one_errorformat_line_per_finding_and_nothing_else(projec
     assert result.exit_code == 1
     assert result.stdout == (
         "app/bad.py:3:5: AL101 time.sleep() blocks the event loop in async function f\n"
+    )
+
+
+def test_concise_marks_a_finding_the_fix_options_can_fix_as_ruff_does(project):
+    # time.sleep -> asyncio.sleep is unsafe: marked only when --unsafe-fixes shows such fixes
+    result = _run("--format", "concise", "--unsafe-fixes", "app")
+    assert result.exit_code == 1
+    line = result.stdout.splitlines()[0]
+    match = re.match(r"^(.+?):(\d+):(\d+): (AL\d+)( \[\*\])? (.*)$", line)
+    assert match is not None
+    assert match.groups() == (
+        "app/bad.py",
+        "3",
+        "5",
+        "AL101",
+        " [*]",
+        "time.sleep() blocks the event loop in async function f",
     )
 
 

@@ -15,6 +15,7 @@ from asynclint.analysis.calls import CallInfo, classify
 from asynclint.analysis.cst_refs import may_not_wait_call
 from asynclint.analysis.values import evaluate
 from asynclint.catalog import FILE_KINDS
+from asynclint.fixes.display_only import advice, await_instead
 from asynclint.fixes.local_names import local_names
 from asynclint.fixes.locate import PendingFix
 from asynclint.fixes.offload import RUN_IN_THREADPOOL, offload_fix
@@ -72,6 +73,10 @@ class BlockingCalls:
         fix = self._sleep_fix(node) if entry.code == "AL101" else None
         if entry.code in OFFLOADED and isinstance(node, cst.Call):
             fix = self.offload_fix(node)
+        elif entry.code == "AL106" and self._roles.get(id(node)) == "with":
+            fix = advice("Use an asyncio lock (`asyncio.Lock`) with `async with`")
+        elif entry.code == "AL108" and isinstance(node, cst.Call):
+            fix = await_instead(self.frames[-1].function, node, self._roles.get(id(node)))
         self._report(node, entry.code, {"call": info.display, "detail": detail}, suggestion, fix)
         if isinstance(node, cst.Call):
             made = evaluate(self.refs.ref(node), self.project)
@@ -100,7 +105,7 @@ class BlockingCalls:
         frame = self.frames[-1]
         if not frame.is_async or frame.is_lambda or frame.function is None:
             return None
-        if self._roles.get(id(node)) not in ("discard", "assign", "return", None):
+        if self._roles.get(id(node)) not in ("discard", "assign", "return", "arg", None):
             return None
         wrapper, line = self._threadpool_name()
         if wrapper == "":  # a FastAPI module where `run_in_threadpool` names something else
@@ -117,35 +122,38 @@ class BlockingCalls:
         a name bound to it, else, in a module importing fastapi (or starlette), the name
         imported from `fastapi.concurrency` (`starlette.concurrency`), ("", None) when that name
         is taken; (None, None) in other modules."""
-        shadowed = set().union(*(local_names(f.function) for f in self.frames if f.function is not None))
         roots = {(binding.qualified or "").split(".")[0] for binding in self.summary.bindings.values()}
-        for name, binding in self.summary.bindings.items():
-            found = self.scopes.lookup(name)
-            if (name not in shadowed and binding.qualified in RUN_IN_THREADPOOL
-                    and found is not None and found.qualified in RUN_IN_THREADPOOL):
-                return name, None
         package = "fastapi" if "fastapi" in roots else "starlette" if "starlette" in roots else None
+        name, needs_import = self._imported_name(RUN_IN_THREADPOOL, "run_in_threadpool")
+        if name is not None and not needs_import:
+            return name, None
         if package is None:
             return None, None
-        if "run_in_threadpool" in shadowed or self.scopes.lookup("run_in_threadpool") is not None:
+        if name is None:
             return "", None
-        return "run_in_threadpool", f"from {package}.concurrency import run_in_threadpool"
+        return name, f"from {package}.concurrency import run_in_threadpool"
 
     def _module_name(self, module: str) -> tuple[str | None, bool]:
-        """The name that reaches `module` here and whether the fix must import it: the module's
-        own name when it is bound to it, else an alias the module binds (`import asyncio as
-        aio`), else its own name when that is free (imported by the fix); (None, False) when
-        `asyncio` names something else."""
+        """The name that reaches `module` here and whether the fix must import it; (None,
+        False) when `asyncio` names something else (see _imported_name)."""
+        return self._imported_name(frozenset({module}), module)
+
+    def _imported_name(self, qualified: frozenset[str], free: str) -> tuple[str | None, bool]:
+        """The name that reaches one of the `qualified` objects here and whether the fix must
+        import it: `free` when it is bound to one, else a name the module binds to one (`import
+        asyncio as aio`), else `free` when nothing binds it (the fix imports it); (None, False)
+        when `free` names something else."""
         # a local of the name anywhere in an enclosing function shadows the module there
         shadowed = set().union(*(local_names(f.function) for f in self.frames if f.function is not None))
-        bound = self.scopes.lookup(module)
-        if module not in shadowed and bound is not None and bound.qualified == module:
-            return module, False
+        bound = self.scopes.lookup(free)
+        if free not in shadowed and bound is not None and bound.qualified in qualified:
+            return free, False
         for name, binding in self.summary.bindings.items():
             found = self.scopes.lookup(name)
-            if name not in shadowed and binding.qualified == module and found is not None and found.qualified == module:
+            if (name not in shadowed and binding.qualified in qualified
+                    and found is not None and found.qualified in qualified):
                 return name, False
-        return (module, True) if bound is None and module not in shadowed else (None, False)
+        return (free, True) if bound is None and free not in shadowed else (None, False)
 
     def _opened_here(self, node: cst.CSTNode, info: CallInfo) -> bool:
         """`with open(p) as f: f.read()`: the open is reported, and its fix (an async file)

@@ -14,6 +14,7 @@ from asynclint.analysis.kinds import canonical, method_result
 from asynclint.analysis.values import evaluate, split_method
 from asynclint.checks.frames import MAX_ARGS_TEXT, Frame, source
 from asynclint.fixes import missing_await
+from asynclint.fixes.display_only import advice, collect_items
 from asynclint.fixes.locate import PendingFix
 from asynclint.rules.coroutines import UnawaitedCoroutine
 from asynclint.rules.sessions import AwaitOnSyncMethod, UnawaitedOrmIo
@@ -96,7 +97,8 @@ class CoroutineUse:
             if role == "discard":
                 self._report(node, "AL302", {"call": f"{text}(...)"},
                              "keep a reference (e.g. in a set, discarding it in a done-callback) "
-                             "or use `asyncio.TaskGroup`")
+                             "or use `asyncio.TaskGroup`",
+                             advice("Keep a reference to the task, or use `asyncio.TaskGroup`"))
             return
         if role == "discard":
             self._report_unawaited(frame, node, info, text, "")
@@ -173,7 +175,7 @@ class CoroutineUse:
         if func_ref is not None:
             info = classify(func_ref, self.project, self.extra_calls)
             if info.project is not None and self.project.is_async_generator_function(info.project):
-                self._report_awaited_generator(expression)
+                self._report_awaited_generator(expression, awaited)
                 return
         receiver_ref, method = split_method(func_ref) if func_ref is not None else (None, None)
         if receiver_ref is None or method is None:
@@ -188,11 +190,13 @@ class CoroutineUse:
                          f"drop the `await`: `{source(expression)}` is a plain method call",
                          AwaitOnSyncMethod.fix(awaited))
 
-    def _report_awaited_generator(self, call: cst.Call) -> None:
+    def _report_awaited_generator(self, call: cst.Call, awaited: cst.Await) -> None:
         """AL303: `await gen()` where `gen` is an async generator function (TypeError)."""
+        frame = self.frames[-1]
+        fix = collect_items(frame.function, awaited, call, self._roles.get(id(awaited)))
         text = source(call.func)
         written = source(call)
         shown = written if len(written) <= MAX_ARGS_TEXT else f"{text}(...)"
         self._report(call, "AL303", {"call": f"{text}()"},
                      f"iterate it: `async for item in {shown}: ...`, or collect the items: "
-                     f"`[item async for item in {shown}]`")
+                     f"`[item async for item in {shown}]`", fix)

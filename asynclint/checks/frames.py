@@ -66,6 +66,8 @@ class Frame:
     detached: set[str] = field(default_factory=set)
     function: cst.FunctionDef | None = None  # the def being walked (None: a lambda or class)
     uses: dict[str, bool | None] | None = None  # how it uses each name (checks/usage.py)
+    # name -> the value it was assigned here (None: assigned more than once), for AL204's fix
+    values: dict[str, cst.BaseExpression | None] = field(default_factory=dict)
 
 
 @dataclass

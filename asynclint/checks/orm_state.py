@@ -11,6 +11,8 @@ from asynclint.analysis import orm
 from asynclint.analysis.calls import CallInfo
 from asynclint.analysis.values import Ref, evaluate
 from asynclint.expiry import ANY, Expiry
+from asynclint.fixes.eager_load import SELECTINLOAD, eager_load_fix, find_query
+from asynclint.fixes.locate import PendingFix
 from asynclint.index.models import ModelFacts
 
 # SQLAlchemy's `AsyncAttrs` accessor: `await obj.awaitable_attrs.children` loads in a greenlet.
@@ -109,7 +111,18 @@ class OrmState:
             return  # `await session.refresh(obj, ["children"])` loaded it
         model = kind.model.rpartition(".")[2]
         self._report(node, "AL204", {"name": receiver.value, "attr": attribute, "model": model, "via": ""},
-                     lazy_load_fix(receiver.value, model, attribute))
+                     lazy_load_fix(receiver.value, model, attribute),
+                     self._eager_load_fix(receiver.value, kind.model, attribute))
+
+    def _eager_load_fix(self, name: str, model: str, attribute: str) -> PendingFix:
+        """AL204's fix for the instance `name` of `model` (qualified), read here."""
+        frame = self.frames[-1]
+        values = frame.values
+        expression = values.get(name)
+        site = find_query(expression, values, model, self.refs.qualified, self._is_session)
+        loader, needs_import = self._imported_name(SELECTINLOAD, "selectinload")
+        line = "from sqlalchemy.orm import selectinload" if needs_import else None
+        return eager_load_fix(site, model.rpartition(".")[2], attribute, loader, line)
 
     def _note_modified(self, target: cst.BaseExpression) -> None:
         if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and self.frame:

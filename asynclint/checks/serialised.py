@@ -160,7 +160,8 @@ class Serialisation:
                 fix = (f"load it in the query with `.options(selectinload({model_name}.{field}))`, "
                        "or declare the relationship with `lazy=\"selectin\"`")
             self._report(target, "AL204", {"name": shown, "attr": field, "model": model_name,
-                                           "via": f" read by {reader}"}, fix)
+                                           "via": f" read by {reader}"}, fix,
+                         self._eager_load_fix(name, kind.model, field))
             return
 
 

@@ -3,7 +3,9 @@
 or Starlette module).
 
 Only where the rewrite keeps the code's meaning apart from the thread: a call that is the
-whole of an expression statement, of an assignment's value or of a `return`, directly in the
+whole of an expression statement, of an assignment's value or of a `return`, or that sits in
+one only as an argument of other calls or an element of a list, tuple, set or dict display
+(a dict's value, not its key), directly in the
 body of the `async def` (`enclosing` refuses nested defs, lambdas, class bodies and
 comprehensions), with a plain dotted callee and arguments without `await`, `yield` or a walrus
 (they would then run in another order, or not be legal inside the new call). The text of the
@@ -44,10 +46,35 @@ def _contains_forbidden(node: cst.CSTNode) -> bool:
     return False
 
 
-def _whole_value(statement: cst.CSTNode, call: cst.Call) -> bool:
-    """`call` is the statement's whole expression / value."""
-    if isinstance(statement, (cst.Expr, cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Return)):
-        return statement.value is call
+_STATEMENTS = (cst.Expr, cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Return)
+
+
+def _holds(parent: cst.CSTNode, child: cst.CSTNode) -> bool:
+    """`child` is an argument of the call `parent`, or an element (a dict's value) of the
+    display `parent`: places where `await` may stand and the evaluation order stays."""
+    if isinstance(parent, (cst.Arg, cst.Element, cst.StarredElement)):
+        return parent.value is child
+    if isinstance(parent, cst.DictElement):
+        return parent.value is child  # not the key: it is evaluated before the value
+    if isinstance(parent, cst.Call):
+        return child in parent.args
+    if isinstance(parent, (cst.List, cst.Tuple, cst.Set)):
+        return child in parent.elements
+    if isinstance(parent, cst.Dict):
+        return child in parent.elements
+    return False
+
+
+def _offloadable_place(path: list[cst.CSTNode], call: cst.Call) -> bool:
+    """`call` is a statement's whole expression or value, or sits in it only as arguments
+    and display elements (`return {"ip": gethostbyname(h)}`, `log(requests.get(u))`)."""
+    child: cst.CSTNode = call
+    for parent in reversed(path):
+        if isinstance(parent, _STATEMENTS):
+            return parent.value is child
+        if not _holds(parent, child):
+            return False
+        child = parent
     return False
 
 
@@ -56,7 +83,7 @@ def offload_fix(function: cst.FunctionDef, call: cst.Call, wrapper: str, import_
     `asyncio.to_thread` or `run_in_threadpool` by); `import_line` is the import the file needs
     for it, if any. None where the rewrite is not offered."""
     path = enclosing(function, call)
-    if not path or not _whole_value(path[-1], call):
+    if not path or not _offloadable_place(path, call):
         return None
     if not _plain_callee(call.func) or call.lpar:
         return None

@@ -30,10 +30,25 @@ call: other tasks run while it does, and a cancelled request does not stop it (t
 runs to the end). The fix is offered only
 for a call directly in the body of the `async def` (not in a nested `def`, lambda, class
 body, comprehension, decorator or default) that is a statement by itself, the whole value of
-an assignment (plain, annotated or augmented) or of a `return`; with a plain dotted callee
+an assignment (plain, annotated or augmented) or of a `return`, or that sits in one only as
+an argument of other calls or an element of a list, tuple, set or dict display (a dict's
+value, not its key: `return {"ip": gethostbyname(h)}`); with a plain dotted callee
 (`requests.get`, `client.post`, `helper`: not `open(p).read()`); not awaited, not a `with`
 item; with no `await`, `yield` or `:=` in its arguments; and where `asyncio` (or
 `run_in_threadpool`) is not a local name of an enclosing function. Elsewhere no fix is offered."""
+
+# The second paragraph of "Fix safety" for the findings a `def` endpoint fixes
+# (fixes/endpoint_def.py), added by ENDPOINT_DEF_FIX.
+ENDPOINT_DEF_FIX_SAFETY = """\
+In an `async def` route that never suspends (no `await`, `async for`, `async with`, async
+comprehension or `yield` in its own body) whose every finding a threadpool fixes (the blocking
+calls, AL201's sync session), the fix of each of them (in place of its own) is to declare the route with
+`def` (`async def items(...)` becomes `def items(...)`): FastAPI and Starlette run a `def`
+endpoint in their threadpool, so its calls block a worker thread, not the event loop, and they
+stay on one thread in their order (an `sqlite3` connection works only on the thread that
+made it). It is unsafe: the route now takes one of the threadpool's threads (40 by default) for
+its whole run, and code that calls the endpoint function itself and awaits it (a test, another
+route) breaks. Not offered for WebSocket routes (FastAPI awaits those) or other functions."""
 
 
 class Rule:
@@ -50,6 +65,8 @@ class Rule:
     EXAMPLE_EXTRA_CALLS: ClassVar[dict[str, str]] = {}
     # A "Fix safety" section shared by several rules, added after the docstring.
     FIX_SAFETY: ClassVar[str] = ""
+    # Whether a route's `def` fix (ENDPOINT_DEF_FIX_SAFETY) fixes the rule's findings.
+    ENDPOINT_DEF_FIX: ClassVar[bool] = False
 
     @classmethod
     def explain(cls) -> str:
@@ -57,6 +74,9 @@ class Rule:
         doc = inspect.cleandoc(cls.__doc__ or "")
         if cls.FIX_SAFETY:
             doc += "\n\n## Fix safety\n" + cls.FIX_SAFETY
+        if cls.ENDPOINT_DEF_FIX:
+            heading = "" if "\n## Fix safety\n" in doc else "\n\n## Fix safety"
+            doc += heading + "\n\n" + ENDPOINT_DEF_FIX_SAFETY
         return f"{cls.code} ({cls.name})\n\n{doc}\n"
 
     @classmethod

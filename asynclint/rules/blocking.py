@@ -42,6 +42,7 @@ class UserBlockingCall(Rule):
     """
 
     code = "AL100"
+    ENDPOINT_DEF_FIX = True
     name = "blocking-call"
     summary = "a call configured in `extra-blocking-calls` inside async code"
     message = BLOCKS
@@ -95,6 +96,7 @@ class BlockingSleep(Rule):
     """
 
     code = "AL101"
+    ENDPOINT_DEF_FIX = True
     name = "blocking-sleep"
     summary = "`time.sleep` in async code"
     message = BLOCKS
@@ -226,6 +228,7 @@ class BlockingFileIo(Rule):
     """
 
     code = "AL103"
+    ENDPOINT_DEF_FIX = True
     FIXED = FILE_IO_FIXED
     FIX_SAFETY = OFFLOAD_FIX_SAFETY
     name = "blocking-file-io"
@@ -313,6 +316,7 @@ class BlockingSubprocess(Rule):
     """
 
     code = "AL104"
+    ENDPOINT_DEF_FIX = True
     FIXED = SUBPROCESS_FIXED
     FIX_SAFETY = OFFLOAD_FIX_SAFETY
     name = "blocking-subprocess"
@@ -363,6 +367,7 @@ class BlockingInput(Rule):
     """
 
     code = "AL107"
+    ENDPOINT_DEF_FIX = True
     FIX_SAFETY = OFFLOAD_FIX_SAFETY
     name = "blocking-input"
     summary = "`input()` in async code"

@@ -54,6 +54,7 @@ class BlockingHttp(Rule):
     """
 
     code = "AL102"
+    ENDPOINT_DEF_FIX = True
     FIXED = HTTP_FIXED
     FIX_SAFETY = OFFLOAD_FIX_SAFETY
     name = "blocking-http"
@@ -208,6 +209,7 @@ class BlockingDbDriver(Rule):
     """
 
     code = "AL105"
+    ENDPOINT_DEF_FIX = True
     FIX_SAFETY = OFFLOAD_FIX_SAFETY
     name = "blocking-db-driver"
     summary = "sync database driver (sqlite3, psycopg2, pymysql, pymongo, redis, Elasticsearch) in async code"
@@ -273,6 +275,7 @@ class BlockingNetwork(Rule):
     """
 
     code = "AL109"
+    ENDPOINT_DEF_FIX = True
     FIX_SAFETY = OFFLOAD_FIX_SAFETY
     name = "blocking-network"
     summary = "blocking sockets, DNS lookups, smtplib, ftplib, boto3, object storage, Kafka in async code"

@@ -51,6 +51,7 @@ class BlockingSyncPrimitive(Rule):
     """
 
     code = "AL106"
+    ENDPOINT_DEF_FIX = True
     FIX_SAFETY = OFFLOAD_FIX_SAFETY
     name = "blocking-sync-primitive"
     summary = "threading lock/event, queue.Queue, Future.result, Celery result waits in async code"
@@ -130,6 +131,14 @@ class NestedEventLoop(Rule):
     async def handler():
         return await fetch()
     ```
+
+    ## Fix safety
+    The fix is display-only: `asyncio.run(fetch())` → `await fetch()` is shown (in the JSON
+    output and in editors) but never applied, not even with `--unsafe-fixes`: the coroutine
+    then runs on the app's own loop, sharing its resources, and waits as the caller waits;
+    whether that is what the code meant is the user's call. Offered with the edit for a call
+    with a single positional argument that is a statement, a value or an argument in the body
+    of the `async def` itself; elsewhere as advice alone.
     """
 
     code = "AL108"

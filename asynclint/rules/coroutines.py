@@ -215,6 +215,11 @@ class AwaitOnAsyncGenerator(Rule):
         return events[-1]
     ```
     or `async for event in stream_events(order_id): ...`.
+
+    ## Fix safety
+    The fix is display-only, shown and never applied: `await gen(x)` →
+    `[item async for item in gen(x)]` collects every item before going on, which for an
+    unbounded stream never ends; iterating with `async for` may be what was meant.
     """
 
     code = "AL303"
@@ -273,6 +278,10 @@ class DanglingTask(Rule):
         task.add_done_callback(background_tasks.discard)
     ```
     or run it in an `asyncio.TaskGroup`.
+
+    ## Fix safety
+    The fix is display-only advice, with no edit: where to keep the task (a module-level set,
+    an attribute of the app, a `TaskGroup` the code already has) is the user's choice.
     """
 
     code = "AL302"

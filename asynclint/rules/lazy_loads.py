@@ -46,6 +46,19 @@ class ImplicitLazyLoad(Rule):
     or `await parent.awaitable_attrs.children` (after which `parent.children` is in memory),
     or `lazy="selectin"` on the relationship. For a route returning the instance, the same
     `options=[selectinload(Parent.children)]` in the query that loads it.
+
+    ## Fix safety
+    The fix loads the relationship with the query that loaded the instance in the same
+    function: `select(Parent)` becomes `select(Parent).options(selectinload(Parent.children))`,
+    and `await s.get(Parent, pid)` gains `options=[selectinload(Parent.children)]`
+    (`from sqlalchemy.orm import selectinload` is added once unless the module binds it). It
+    is unsafe: the query now runs a second `SELECT` for the relationship, for every row, also
+    where the relationship was not read before, and a `get` of an instance already in the
+    session's identity map does not reload it (the relationship then loads on refresh). Offered
+    only where the instance was assigned once, in this function, from an expression holding
+    exactly one `select(Model)` of its model (or a `get(Model, ...)` without `options=`);
+    where the query is in a helper, or the instance comes from a loop or a parameter, the fix
+    is display-only: the advice, no edit.
     """
 
     code = "AL204"
@@ -116,4 +129,42 @@ class ImplicitLazyLoad(Rule):
         ASYNC_SETUP + MODELS + "def kids(p):\n    return [child.id for child in p.children]\n"
         "async def f(s: AsyncSession):\n    p = await s.get(Parent, 1)\n"
         "    return kids(p)  # expect: AL204\n",
+    )
+    FIXED = (
+        (
+            ASYNC_SETUP + MODELS + "async def f(s: AsyncSession, pid: int):\n"
+            "    p = await s.get(Parent, pid)\n    return p.children  # expect: AL204\n"
+            "async def g(s: AsyncSession, pid: int):\n"
+            "    p = (await s.scalars(select(Parent).where(Parent.id == pid))).one()\n"
+            "    return p.children  # expect: AL204\n",
+            ASYNC_SETUP + MODELS + "async def f(s: AsyncSession, pid: int):\n"
+            "    p = await s.get(Parent, pid, options=[selectinload(Parent.children)])\n"
+            "    return p.children  # expect: AL204\n"
+            "async def g(s: AsyncSession, pid: int):\n"
+            "    p = (await s.scalars(select(Parent).options(selectinload(Parent.children)).where(Parent.id == pid))).one()\n"
+            "    return p.children  # expect: AL204\n",
+        ),
+        # serialised by the response model: the query that loaded the list
+        (
+            ASYNC_SETUP + MODELS + SCHEMAS + "@app.get('/p', response_model=list[Family])\n"
+            "async def g(s: AsyncSession):\n"
+            "    ps = (await s.scalars(select(Parent))).all()\n    return ps  # expect: AL204\n",
+            ASYNC_SETUP + MODELS + SCHEMAS + "@app.get('/p', response_model=list[Family])\n"
+            "async def g(s: AsyncSession):\n"
+            "    ps = (await s.scalars(select(Parent).options(selectinload(Parent.children)))).all()\n"
+            "    return ps  # expect: AL204\n",
+        ),
+        # the query is in a helper, or the instance a loop variable: only shown (display-only)
+        (
+            ASYNC_SETUP + MODELS + "async def load(s: AsyncSession, pid: int) -> Parent:\n"
+            "    return await s.get(Parent, pid)\n"
+            "async def f(s: AsyncSession):\n    p = await load(s, 1)\n    return p.children  # expect: AL204\n"
+            "async def g(s: AsyncSession):\n    result = await s.execute(select(Child))\n"
+            "    for child in result.scalars().all():\n        print(child.parent)  # expect: AL204\n",
+            ASYNC_SETUP + MODELS + "async def load(s: AsyncSession, pid: int) -> Parent:\n"
+            "    return await s.get(Parent, pid)\n"
+            "async def f(s: AsyncSession):\n    p = await load(s, 1)\n    return p.children  # expect: AL204\n"
+            "async def g(s: AsyncSession):\n    result = await s.execute(select(Child))\n"
+            "    for child in result.scalars().all():\n        print(child.parent)  # expect: AL204\n",
+        ),
     )

@@ -14,13 +14,22 @@ HTTP_FIXED = (
     ),
     # a FastAPI module: Starlette's threadpool, imported once
     (
+        "import requests\nfrom fastapi import FastAPI, Request\napp = FastAPI()\n@app.post('/items')\n"
+        "async def items(url, request: Request):\n    body = await request.body()\n"
+        "    response = requests.get(url)  # expect: AL102\n"
+        "    requests.post(url, data=body)  # expect: AL102\n    return response.json()\n",
+        "import requests\nfrom fastapi import FastAPI, Request\nfrom fastapi.concurrency import run_in_threadpool\n"
+        "app = FastAPI()\n@app.post('/items')\n"
+        "async def items(url, request: Request):\n    body = await request.body()\n"
+        "    response = await run_in_threadpool(requests.get, url)  # expect: AL102\n"
+        "    await run_in_threadpool(requests.post, url, data=body)  # expect: AL102\n    return response.json()\n",
+    ),
+    # a route that never suspends: declared with `def`, FastAPI runs it in its threadpool
+    (
         "import requests\nfrom fastapi import FastAPI\napp = FastAPI()\n@app.get('/items')\n"
-        "async def items(url):\n    response = requests.get(url)  # expect: AL102\n"
-        "    requests.post(url, json={})  # expect: AL102\n    return response.json()\n",
-        "import requests\nfrom fastapi import FastAPI\nfrom fastapi.concurrency import run_in_threadpool\n"
-        "app = FastAPI()\n@app.get('/items')\n"
-        "async def items(url):\n    response = await run_in_threadpool(requests.get, url)  # expect: AL102\n"
-        "    await run_in_threadpool(requests.post, url, json={})  # expect: AL102\n    return response.json()\n",
+        "async def items(url):\n    response = requests.get(url)  # expect: AL102\n    return response.json()\n",
+        "import requests\nfrom fastapi import FastAPI\napp = FastAPI()\n@app.get('/items')\n"
+        "def items(url):\n    response = requests.get(url)  # expect: AL102\n    return response.json()\n",
     ),
     # an existing `import asyncio` (here an alias) is reused
     (
@@ -28,6 +37,26 @@ HTTP_FIXED = (
         "    return requests.get(url)  # expect: AL102\n",
         "import asyncio as aio\nimport requests\nasync def f(url):\n"
         "    return await aio.to_thread(requests.get, url)  # expect: AL102\n",
+    ),
+    # an argument of another call, an element of a display, a dict's value: offloaded in place
+    (
+        "import requests\nasync def f(url, log):\n"
+        "    log(requests.get(url, timeout=5), n=len(requests.get(url)))  # expect: AL102 AL102\n"
+        "    return {'page': requests.get(url), 'all': [requests.get(url)]}  # expect: AL102 AL102\n",
+        "import requests\nimport asyncio\nasync def f(url, log):\n"
+        "    log(await asyncio.to_thread(requests.get, url, timeout=5), n=len(await asyncio.to_thread(requests.get, url)))  # expect: AL102 AL102\n"
+        "    return {'page': await asyncio.to_thread(requests.get, url), 'all': [await asyncio.to_thread(requests.get, url)]}  # expect: AL102 AL102\n",
+    ),
+    # a dict's key (evaluated before its value), an operand, a `with` item's argument: no fix
+    (
+        "import requests\nasync def f(url, session):\n"
+        "    pages = {requests.get(url): 1}  # expect: AL102\n"
+        "    size = 1 + len(requests.get(url))  # expect: AL102\n"
+        "    with session(requests.get(url)):  # expect: AL102\n        pass\n",
+        "import requests\nasync def f(url, session):\n"
+        "    pages = {requests.get(url): 1}  # expect: AL102\n"
+        "    size = 1 + len(requests.get(url))  # expect: AL102\n"
+        "    with session(requests.get(url)):  # expect: AL102\n        pass\n",
     ),
     # not a whole statement or value, in a comprehension, in a nested def, awaited: no fix
     (

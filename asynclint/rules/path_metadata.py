@@ -47,6 +47,7 @@ class BlockingPathMetadata(Rule):
     """
 
     code = "AL111"
+    ENDPOINT_DEF_FIX = True
     name = "blocking-path-metadata"
     summary = "path metadata (`os.path.exists`, `os.stat`, `Path.is_file`) in async code; opt-in"
     message = BLOCKS

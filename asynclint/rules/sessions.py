@@ -55,6 +55,7 @@ class SyncSessionInAsync(Rule):
     """
 
     code = "AL201"
+    ENDPOINT_DEF_FIX = True
     name = "sync-session-in-async"
     summary = "DB I/O on a sync SQLAlchemy Session/Engine/Connection in async code"
     message = "{call} on sync {kind} `{name}`{origin} in {where}"
@@ -120,6 +121,22 @@ class SyncSessionInAsync(Rule):
         "engine = create_engine('sqlite://')\nasync def f():\n"
         "    return db.session.query(1).all()  # expect: AL201\n"
         "async def tables():\n    return inspect(engine).get_table_names()  # expect: AL201\n",
+    )
+    # a route that never suspends is declared with `def`; one that awaits, or a plain
+    # coroutine function, is left as it is
+    FIXED = (
+        (
+            SYNC_SETUP + "@app.get('/items')\nasync def items(db: Session = Depends(get_db)):\n"
+            "    return db.query(1).all()  # expect: AL201\n"
+            "@app.post('/items')\nasync def add(request, db: Session = Depends(get_db)):\n"
+            "    db.add(await request.json())\n    db.commit()  # expect: AL201\n"
+            "async def job():\n    with SessionLocal() as db:\n        db.execute('select 1')  # expect: AL201\n",
+            SYNC_SETUP + "@app.get('/items')\ndef items(db: Session = Depends(get_db)):\n"
+            "    return db.query(1).all()  # expect: AL201\n"
+            "@app.post('/items')\nasync def add(request, db: Session = Depends(get_db)):\n"
+            "    db.add(await request.json())\n    db.commit()  # expect: AL201\n"
+            "async def job():\n    with SessionLocal() as db:\n        db.execute('select 1')  # expect: AL201\n",
+        ),
     )
 
 

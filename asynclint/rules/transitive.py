@@ -77,6 +77,7 @@ class TransitiveBlockingCall(Rule):
     """
 
     code = "AL110"
+    ENDPOINT_DEF_FIX = True
     FIXED = TRANSITIVE_FIXED
     FIX_SAFETY = OFFLOAD_FIX_SAFETY
     name = "transitive-blocking-call"
