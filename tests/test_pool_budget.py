@@ -170,3 +170,16 @@ def test_the_endpoint_map_shows_hops_the_limit_and_the_engine_with_its_sync_rout
         "app.database.engine  app/database.py:6  QueuePool: pool_size 5 + max_overflow 0 = 5 connections  "
         "1 sync route; fewer than the 40 threads: up to 35 can wait for a connection (AL401)",
     ]
+
+
+def test_a_thread_limit_set_in_a_test_module_is_not_the_apps(root: Path) -> None:
+    project(root, pool_size=5, threads=40)
+    write(root, {"app/tests/__init__.py": "", "app/tests/test_load.py": """
+        import anyio
+
+        async def test_many():
+            anyio.to_thread.current_default_thread_limiter().total_tokens = 4
+    """})
+    [finding] = lint("--no-cache")
+    assert "fewer than the 40 threads" in finding["message"]
+    assert "app/tests" not in finding["message"]

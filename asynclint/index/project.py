@@ -64,6 +64,10 @@ class Project(AttributeFacts, ChainFacts, RoutePaths, ThreadBudget):
         # prefixes computed from them
         self._routing: tuple[str | None, Includes, ModuleReads] | None = None
         self._node_prefixes: Memo[str, tuple[str, ...]] = Memo(self.reads)
+        # function name -> the functions of that name passed to Depends(), and the texts of
+        # the modules that can pass one (read by the include search)
+        self._dependencies: Memo[str, frozenset[str]] = Memo(self.reads)
+        self._dependency_texts: dict[str, str] = {}
         # project-wide threadpool facts (index/budget.py): key -> (checking, value, reads)
         self._budget: dict[str, tuple[str | None, object, ModuleReads]] = {}
         self._class_chains: Memo[str, tuple[tuple[ModuleSummary, str], ...]] = Memo(self.reads)
@@ -97,6 +101,7 @@ class Project(AttributeFacts, ChainFacts, RoutePaths, ThreadBudget):
             self._state = None  # what a changed module says about attributes and classes
             self._routing = None
             self._node_prefixes.clear()
+            self._dependencies.clear()
             self._class_chains.clear()
             self._schemas.clear()
             self._chains.clear()
@@ -108,6 +113,8 @@ class Project(AttributeFacts, ChainFacts, RoutePaths, ThreadBudget):
             if module not in self._digests and summary.routing.includes:
                 self._routing = None  # likewise for the includes between routers
                 self._node_prefixes.clear()
+            if module not in self._digests and summary.dependencies:
+                self._dependencies.clear()  # a module read after Depends() was searched
             if module not in self.modules and self._summaries.get(module) is None:
                 self._follows.clear()  # a name outside the map: `locate` can find it now
         if self._digests.get(module) != key:

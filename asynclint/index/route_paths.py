@@ -3,7 +3,7 @@
 A mixin of `Project` (index/project.py). `@router.get("/")` on `APIRouter(prefix="/roles")`,
 included by `app.include_router(router, prefix="/api")` in another module, is served at
 `/api/roles/`. The includes are collected project-wide, as `request.state` is: every module whose
-text can include or mount something (`index/routers.py`'s MARKERS) is summarised, and one that
+text can include or mount something (`_INCLUDE_MARKERS`) is summarised, and one that
 cannot is a read too — the day it includes a router, the paths it adds may change a message.
 
 What cannot be known statically stays visibly unknown: a prefix computed at run time, a router
@@ -14,7 +14,11 @@ under two prefixes has two paths (sorted; messages name the first, the endpoint 
 
 from __future__ import annotations
 
-from asynclint.index.routers import APP, MARKERS, Node
+import re
+
+from asynclint import source
+from asynclint.index.reads import UNREADABLE, module_digest
+from asynclint.index.routers import APP, Node
 from asynclint.index.summary import ModuleSummary
 
 UNKNOWN = "…"
@@ -23,9 +27,11 @@ _MAX_PATHS = 16
 
 # child node -> (parent node, prefix of the include; None: computed)
 Includes = dict[str, list[tuple[str, "str | None"]]]
-# What a module must contain to pass a function to Depends()/Security().
-_DEPENDENCY_MARKERS = ("Depends", "Security")
-_DEPENDENCIES = "<dependencies>"  # the key under which the index keeps them
+# What a module's text must contain to include or mount a router (`index/routers.py` records
+# more forms from a broader gate; these are the ones that make an include), or to pass a
+# function to Depends()/Security().
+_INCLUDE_MARKERS = ("include_router", ".mount(", "Mount(", "Host(", ".host(", "routes=")
+_DEPENDENCY_MARKERS = ("Depends(", "Security(")
 
 
 def _join(prefix: str, path: str | None) -> str:
@@ -52,7 +58,7 @@ class RoutePaths:
         if label is None and "." not in qualname:
             # a dependency another module passes to Depends(): the same label wherever it is
             # checked (the whole project is searched, not what this worker happened to load)
-            used = {parent for parent, _ in self._includes().get(_DEPENDENCIES, [])}
+            used = self._dependencies.get(qualname, lambda: self._declared_dependencies(qualname))
             return f"Depends({qualname})" if summary.qualified(qualname) in used else None
         if label is None or qualname not in summary.routes:
             return label
@@ -99,6 +105,8 @@ class RoutePaths:
         checking = self.checking if self.checking not in self.modules else None
         if self._routing is None or self._routing[0] != checking:
             self._node_prefixes.clear()  # computed from the includes being replaced
+            self._dependencies.clear()
+            self._dependency_texts = {}
             with self.reads.capture() as reads:
                 self._routing = (checking, self._collect_includes(checking), reads)
         else:
@@ -113,10 +121,6 @@ class RoutePaths:
             if module not in self._summaries and not self._may_include(module):
                 continue
             summary = self.summary(module)
-            for dependency in sorted(summary.dependencies) if summary else ():
-                edge = (self._canonical(dependency), "")
-                if edge not in includes.setdefault(_DEPENDENCIES, []):
-                    includes[_DEPENDENCIES].append(edge)
             for include in summary.routing.includes if summary else ():
                 parent = self._canonical(include.parent)
                 child = self._canonical(include.child)
@@ -126,6 +130,37 @@ class RoutePaths:
         return includes
 
     def _may_include(self, module: str) -> bool:
-        """A cheap look at the text: can this module include, mount or declare a dependency?
-        One that cannot is a read too (`ThreadBudget._mentions`)."""
-        return self._mentions(module, (*MARKERS, *_DEPENDENCY_MARKERS))
+        """A cheap look at the text: can this module include or mount a router? One that
+        cannot is a read too. The text of a module that can pass something to Depends() is
+        kept for `_declared_dependencies`."""
+        path = self.modules[module]
+        try:
+            text = source.read(str(path))
+        except source.SourceError:
+            self.reads.note(module, UNREADABLE)
+            return False
+        if any(marker in text for marker in _DEPENDENCY_MARKERS):
+            self._dependency_texts[module] = text
+        if any(marker in text for marker in _INCLUDE_MARKERS):
+            return True
+        self.reads.note(module, module_digest(module, path, text))
+        return False
+
+    def _declared_dependencies(self, name: str) -> frozenset[str]:
+        """Every function named `name` some project module passes to Depends()/Security()
+        (canonical qualified names): the summaries of the modules whose text mentions both;
+        the rest were read by the include search (`_includes`), charged with it."""
+        self._includes()
+        found: set[str] = set()
+        modules = {*self._dependency_texts, *(m for m in self._summaries if m in self.modules)}
+        # `Depends(get_db)`, `Security(deps.get_db, scopes=...)`
+        declared = re.compile(rf"(?:Depends|Security)\(\s*(?:[\w.]+\.)?{re.escape(name)}\b")
+        for module in sorted(modules):
+            text = self._dependency_texts.get(module)
+            if text is not None and not declared.search(text):
+                continue
+            summary = self.summary(module)
+            for dependency in summary.dependencies if summary else ():
+                if dependency.rpartition(".")[2] == name:
+                    found.add(self._canonical(dependency))
+        return frozenset(found)

@@ -25,6 +25,10 @@ _ROUTERS = frozenset({"APIRouter", "Router"})
 _MOUNTS = frozenset({"Mount", "Host"})
 # The text a module must contain to include or mount anything (checked before walking it).
 MARKERS = ("include_router", "mount", "Mount", "Host", ".host(", "routes")
+# ... and to include, mount or register a route by a call (else only decorators and
+# constructors are looked at, not every call of every function).
+_CALL_MARKERS = ("include_router", ".mount(", ".host(", "add_api_route", "add_route",
+                 "add_api_websocket_route", "add_websocket_route")
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
@@ -63,6 +67,7 @@ class _Collector:
         self.resolve_module_name = resolve_module_name  # dotted parts -> qualified, or None
         self.labels = labels
         self.routing = Routing()
+        self.calls = True  # whether calls can include, mount or register anything
         self.registrations: dict[str, list[str]] = {}
         # per function scope: local name -> node name
         self.locals: list[dict[str, str]] = [{}]
@@ -245,6 +250,8 @@ class _Collector:
                     self.registrations.setdefault(qualname, []).append(receiver)
 
     def expression(self, expr: ast.expr) -> None:
+        if not self.calls:
+            return
         for node in ast.walk(expr):
             if isinstance(node, ast.Call):
                 self.call(node)
@@ -281,10 +288,13 @@ class _Collector:
 _ROUTE_CLASSES = frozenset({"Route", "APIRoute", "WebSocketRoute", "APIWebSocketRoute"})
 
 
-def collect(tree: ast.Module, module: str, resolve, labels: dict[str, str], routes: set[str]) -> Routing:
+def collect(
+    tree: ast.Module, module: str, resolve, labels: dict[str, str], routes: set[str], lines: list[str]
+) -> Routing:
     """The routing facts of a module; `resolve` maps dotted parts to a qualified name through
     the module's bindings, `labels` are its endpoint labels (`GET /items` by qualname)."""
     collector = _Collector(module, resolve, labels)
+    collector.calls = any(marker in line for line in lines for marker in _CALL_MARKERS)
     collector.statements(tree.body)
     routing = collector.routing
     routing.route_nodes = {

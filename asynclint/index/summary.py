@@ -288,7 +288,7 @@ def summarise(
                 summary.dependencies.add(binding.qualified + ("." + rest if rest else ""))
     if summary.uses_framework or any(marker in line for line in lines for marker in MARKERS):
         summary.routing = collect_routing(
-            tree, module, lambda parts: _resolve(summary, parts), summary.endpoints, summary.routes
+            tree, module, lambda parts: _resolve(summary, parts), summary.endpoints, summary.routes, lines
         )
     if any(marker in line for line in lines for marker in BUDGET_MARKERS):
         summary.budget = collect_budget(tree, lambda node: _qualify(summary, node), lines)

@@ -119,7 +119,7 @@ class _Collector:
             return None
         return self.qualify(bind) or ""
 
-    def module(self, tree: ast.Module) -> None:
+    def module(self, tree: ast.Module, sessions: bool) -> None:
         for stmt in tree.body:
             if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call):
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
@@ -128,6 +128,8 @@ class _Collector:
         for node in ast.walk(tree):
             if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
                 self.limit(node)
+            elif not sessions:
+                continue  # no `Session(` in the text: no function builds one
             elif isinstance(node, _FUNCTIONS):
                 self.function(node, node.name)
             elif isinstance(node, ast.ClassDef):
@@ -189,5 +191,5 @@ def collect(tree: ast.Module, qualify: Callable[[ast.expr], str | None], lines: 
         and collector.callee(node.value) in _LIMITER
         for target in node.targets if isinstance(target, ast.Name)
     }
-    collector.module(tree)
+    collector.module(tree, sessions=any("Session(" in line for line in lines))
     return collector.facts
