@@ -174,7 +174,7 @@ def test_a_prefix_computed_at_run_time_shows_as_unknown(root: Path) -> None:
 def test_a_router_nothing_includes_and_a_router_prefix_not_known_show_as_unknown(root: Path) -> None:
     write(root, {
         "app/items.py": SLOW_ROUTE.format(router_args='prefix="/items"'),
-        "app/other.py": SLOW_ROUTE.format(router_args="prefix=PREFIX") + "    PREFIX = '/x'\n",
+        "app/other.py": SLOW_ROUTE.format(router_args="prefix=PREFIX") + "    PREFIX = os.environ['P']\n",
         "app/main.py": """
             from fastapi import FastAPI
             from app.other import router
@@ -182,7 +182,7 @@ def test_a_router_nothing_includes_and_a_router_prefix_not_known_show_as_unknown
             app.include_router(router, prefix="/api")
         """,
     })
-    # items.py's router is included nowhere; other.py's prefix is a name, not a literal
+    # items.py's router is included nowhere; other.py's prefix is computed at run time
     assert endpoints(root) == ["GET …/items", "GET …/items/items"]
 
 
@@ -257,3 +257,18 @@ def test_a_dependency_declared_in_another_module_is_labelled_as_one_wherever_it_
         assert "async dependency get_user" in finding["message"]
     result = CliRunner().invoke(command, ["--no-cache", "--format", "json", str(root / "app/deps.py")])
     assert json.loads(result.stdout)[0]["endpoint"] == "Depends(get_user)"
+
+
+def test_a_module_constant_prefix_and_a_route_class_keep_the_path(root: Path) -> None:
+    write(root, {
+        "app/items.py": SLOW_ROUTE.format(router_args="prefix=PREFIX, route_class=TimedRoute")
+        + "    class TimedRoute: ...\n    PREFIX = '/items'\n",
+        "app/main.py": """
+            from fastapi import FastAPI
+            from app.items import router
+            API = "/api"
+            app = FastAPI()
+            app.include_router(router, prefix=API)
+        """,
+    })
+    assert endpoints(root) == ["GET /api/items/items"]

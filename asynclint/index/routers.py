@@ -68,10 +68,21 @@ class _Collector:
         self.labels = labels
         self.routing = Routing()
         self.calls = True  # whether calls can include, mount or register anything
+        self.constants: dict[str, str] = {}  # module-level names bound once to a literal string
         self.registrations: dict[str, list[str]] = {}
         # per function scope: local name -> node name
         self.locals: list[dict[str, str]] = [{}]
         self.scope_names: list[str] = []
+
+    def string(self, node: ast.expr | None) -> str | None:
+        """A literal string, or a module-level name assigned one literal string once
+        (`API_PREFIX = "/api"`) and not shadowed where it is used."""
+        literal = _string(node)
+        if literal is not None or not isinstance(node, ast.Name):
+            return literal
+        if any(node.id in scope for scope in self.locals[1:]):
+            return None
+        return self.constants.get(node.id)
 
     # -- names ------------------------------------------------------------------------------------
     def framework_name(self, func: ast.expr) -> str | None:
@@ -111,7 +122,7 @@ class _Collector:
         kind_name = self.framework_name(call.func)
         if kind_name in _APPS or kind_name in _ROUTERS:
             prefix = _keyword(call, "prefix")
-            own = "" if prefix is None else _string(prefix)
+            own = "" if prefix is None else self.string(prefix)
             self.routing.nodes[name] = Node(APP if kind_name in _APPS else ROUTER, own)
             self.routes_list(_keyword(call, "routes"), name)
             return name, kind_name
@@ -120,7 +131,7 @@ class _Collector:
     def mount_call(self, call: ast.Call, parent: str) -> None:
         """`Mount("/api", app=sub)`, `Mount("/api", routes=[...])`, `Host("api.x", app=sub)`."""
         kind_name = self.framework_name(call.func)
-        first = _string(call.args[0]) if call.args else _string(_keyword(call, "path" if kind_name == "Mount" else "host"))
+        first = self.string(call.args[0] if call.args else _keyword(call, "path" if kind_name == "Mount" else "host"))
         name = self.anonymous(call)
         prefix = first.rstrip("/") if first is not None and kind_name == "Mount" else first
         self.routing.nodes[name] = Node(ROUTER, prefix)
@@ -272,10 +283,10 @@ class _Collector:
             child = self.name_of(call.args[0])
             if child:
                 prefix = _keyword(call, "prefix")
-                own = "" if prefix is None else _string(prefix)
+                own = "" if prefix is None else self.string(prefix)
                 self.routing.includes.append(Include(receiver, child, own))
         elif verb in ("mount", "host") and call.args:
-            path = _string(call.args[0])
+            path = self.string(call.args[0])
             app = call.args[1] if len(call.args) > 1 else _keyword(call, "app")
             child = self.name_of(app) if app is not None else None
             if child:
@@ -288,6 +299,26 @@ class _Collector:
 _ROUTE_CLASSES = frozenset({"Route", "APIRoute", "WebSocketRoute", "APIWebSocketRoute"})
 
 
+def _constants(tree: ast.Module) -> dict[str, str]:
+    """Module-level names assigned exactly once in the module, to a literal string (a name
+    assigned anywhere else, `global` included, is left out)."""
+    values: dict[str, str] = {}
+    assigned: dict[str, int] = {}
+    for node in ast.walk(tree):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
+            node, (ast.AnnAssign, ast.AugAssign, ast.For, ast.NamedExpr)) else []
+        for target in targets:
+            for name in ast.walk(target):
+                if isinstance(name, ast.Name):
+                    assigned[name.id] = assigned.get(name.id, 0) + 1
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            literal = _string(stmt.value)
+            if literal is not None and assigned.get(stmt.targets[0].id) == 1:
+                values[stmt.targets[0].id] = literal
+    return values
+
+
 def collect(
     tree: ast.Module, module: str, resolve, labels: dict[str, str], routes: set[str], lines: list[str]
 ) -> Routing:
@@ -295,6 +326,7 @@ def collect(
     the module's bindings, `labels` are its endpoint labels (`GET /items` by qualname)."""
     collector = _Collector(module, resolve, labels)
     collector.calls = any(marker in line for line in lines for marker in _CALL_MARKERS)
+    collector.constants = _constants(tree)
     collector.statements(tree.body)
     routing = collector.routing
     routing.route_nodes = {
