@@ -188,3 +188,10 @@ def _per_file_ignored(
     if "ALL" in ignored:
         ignored.add("AL")
     return ignored
+
+
+def per_file_ignored(path: str, config: Config) -> set[str]:
+    """The codes (and prefixes) `per-file-ignores` ignores in `path`: for findings made
+    elsewhere, the runtime check's."""
+    rules = [(pattern_spec([pattern]), frozenset(codes)) for pattern, codes in config.per_file_ignores.items()]
+    return _per_file_ignored(path, config.root, rules)

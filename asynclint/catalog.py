@@ -483,6 +483,16 @@ FLAGGED_WAITS = frozenset(
        "concurrent.futures.Future.exception"}
 )
 
+# AL201's suggestion, for a sync SQLAlchemy Session, Engine or Connection (the checker's, and
+# the runtime check's when a sync session's I/O runs on the loop).
+SYNC_DB = Blocking(
+    "AL201",
+    "declare the endpoint with `def` so FastAPI runs it in the threadpool, or switch to "
+    "`AsyncSession` (async_sessionmaker + aiosqlite/asyncpg) and `await` the call",
+)
+# AL110's suggestion: {func_args} is the helper and its arguments, {helper} its name.
+TRANSITIVE = "offload it: `{offload}({func_args})`, or make `{helper}` async"
+
 # User-configured blocking calls (`extra-blocking-calls`) default to this code.
 USER_CODE = "AL100"
 

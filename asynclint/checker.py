@@ -20,7 +20,7 @@ from asynclint.analysis.kinds import Kind
 from asynclint.analysis.names import LOCAL, Binding, ScopeStack, import_target
 from asynclint.analysis.offload import OFFLOAD_FUNCTIONS, OFFLOAD_METHODS
 from asynclint.analysis.values import Attr, Item, Name, Ref, evaluate
-from asynclint.catalog import Blocking
+from asynclint.catalog import SYNC_DB, TRANSITIVE, Blocking
 from asynclint.checks.blocking_calls import BlockingCalls
 from asynclint.checks.coroutine_use import CoroutineUse
 from asynclint.checks.frames import Frame, Report, args_text, source, where
@@ -30,7 +30,12 @@ from asynclint.checks.serialised import Serialisation
 from asynclint.checks.usage import Usage
 from asynclint.index.project import Project
 from asynclint.fixes.display_only import advice
-from asynclint.fixes.endpoint_def import THREADPOOL_FIXES, endpoint_def_fix, runs_in_threadpool_as_def
+from asynclint.fixes.endpoint_def import (
+    LOOP_MODULES,
+    THREADPOOL_FIXES,
+    endpoint_def_fix,
+    runs_in_threadpool_as_def,
+)
 from asynclint.fixes.locate import PendingFix
 from asynclint.index.summary import ModuleSummary, Unit
 
@@ -135,13 +140,19 @@ class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Serialisation, Iteratio
         self.refs.methods.pop()
         self._class_names.pop()
         self.scopes.pop()
+        if frame.lock_blocks:
+            _no_suspending_fix_under_locks(frame)
         if runs_in_threadpool_as_def(frame):
             name = original_node.name.value
             hint = f"; or declare `{name}` with `def` so FastAPI runs it in the threadpool"
             for report in frame.reports:
                 if report.code in THREADPOOL_FIXES:
                     report.suggestion += hint
-            def_fix = endpoint_def_fix(frame, original_node, [report.code for report in frame.reports])
+            loop_names = frozenset(
+                name for name, binding in self.summary.bindings.items()
+                if (binding.qualified or "").split(".")[0] in LOOP_MODULES
+            )
+            def_fix = endpoint_def_fix(frame, original_node, [report.code for report in frame.reports], loop_names)
             if def_fix is not None:
                 for report in frame.reports:
                     report.fix = def_fix
@@ -280,6 +291,8 @@ class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Serialisation, Iteratio
                 info = classify(Attr(value, "__enter__"), self.project, is_with=True)
                 if info.blocking is not None:
                     self._report_blocking(item.item, info, source(item.item), "")
+                    if info.blocking.code == "AL106" and self.frame is not None:
+                        self.frame.lock_blocks.append(node)
             if item.asname is not None:
                 self._bind(item.asname.name, value)
 
@@ -343,8 +356,8 @@ class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Serialisation, Iteratio
                 f"`{helper}` an async generator"
             )
         else:
-            suggestion = self._offload_hint(node, func_args) or (
-                f"offload it: `{self.offload_text}({func_args})`, or make `{helper}` async"
+            suggestion = self._offload_hint(node, func_args) or TRANSITIVE.format(
+                offload=self.offload_text, func_args=func_args, helper=helper
             )
         fix = None if generator else self.offload_fix(node)
         self._report(node, "AL110", {"call": info.display, "chain": steps}, suggestion, fix)
@@ -356,12 +369,8 @@ class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Serialisation, Iteratio
         receiver = (func_text.rpartition(".")[0] or func_text) if info.method else source(node.args[0].value)
         short = orm.PROXIES.get(kind.name, kind.name).rpartition(".")[2]
         origin = f" from {kind.origin}" if kind.origin else ""
-        suggestion = (
-            "declare the endpoint with `def` so FastAPI runs it in the threadpool, or switch to "
-            "`AsyncSession` (async_sessionmaker + aiosqlite/asyncpg) and `await` the call"
-        )
         self._report(node, "AL201", {"call": info.display, "name": receiver, "kind": short,
-                                     "origin": origin}, suggestion,
+                                     "origin": origin}, SYNC_DB.suggestion,
                      advice("Declare the route with `def`, or use an `AsyncSession` and `await` the call"))
 
     # -- reporting ------------------------------------------------------------------------------
@@ -400,3 +409,20 @@ class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Serialisation, Iteratio
             endpoint=owner.endpoint,
             fix=fix,
         )
+
+
+def _no_suspending_fix_under_locks(frame: Frame) -> None:
+    """Drop the fixes that would `await` inside a `with` on a threading lock: while the task
+    waits there holding the lock, another task of the loop that reaches the `with` blocks the
+    loop on it, and the first never resumes to release it (a deadlock)."""
+    inside: set[int] = set()
+    for block in frame.lock_blocks:
+        stack: list[cst.CSTNode] = [block.body]
+        while stack:
+            node = stack.pop()
+            inside.add(id(node))
+            stack.extend(node.children)
+    for report in frame.reports:
+        fix = report.fix
+        if fix is not None and fix.awaits and any(id(edit.node) in inside for edit in fix.edits):
+            report.fix = None

@@ -91,6 +91,7 @@ def _explain(ctx: click.Context, _param: click.Parameter, value: str | None) -> 
 @click.option("--diff", is_flag=True, help="Write nothing: print the fixes as unified diffs; exit 1 when a fix would apply.")
 @click.option("--show-fixes", is_flag=True, help="With --fix: list what was fixed, per file and code.")
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix: exit 1 when a fix was applied, even if nothing is left.")
+@click.option("--compare-runtime", metavar="REPORT", help="Compare the findings of PATHS with the runtime check's REPORT (`pytest --asynclint-runtime-report REPORT`): found by both, static only, runtime only; exit 0.")
 @click.option("--add-noqa", is_flag=True, help="Append `# noqa: CODE` to every line with a finding (merged into a noqa comment already there); exit 0.")
 @click.option("--explain", metavar="CODE", callback=_explain, expose_value=False, is_eager=True, help="Explain a rule and exit.")
 @click.option("--list-rules", is_flag=True, callback=_list_rules, expose_value=False, is_eager=True, help="List every rule and exit.")
@@ -123,6 +124,7 @@ def command(
     show_fixes: bool,
     exit_non_zero_on_fix: bool,
     add_noqa: bool,
+    compare_runtime: str | None,
 ) -> None:
     """Find async misuse (blocking calls on the event loop) in PATHS (default: .)."""
     mode = FixMode(fix, unsafe_fixes, fix_only, diff, show_fixes, exit_non_zero_on_fix)
@@ -161,6 +163,17 @@ def command(
             )
         except MissingPath as missing:
             raise CommandError(f"path does not exist: {missing}") from None
+        sys.exit(EXIT_CLEAN)
+    if compare_runtime is not None:
+        if output_format not in ("text", "json") or mode.active or stdin_filename is not None:
+            raise CommandError("--compare-runtime prints --format text or json, of PATHS, without fixes")
+        from asynclint.runtime import compare  # reads JSON; neither pytest nor blockbuster
+
+        try:
+            click.echo(compare.run(compare_runtime, paths or (".",), config, output_format,
+                                   jobs=jobs, cache=not no_cache, cache_dir=cache_dir), nl=False)
+        except compare.ReportError as error:
+            raise CommandError(str(error)) from None
         sys.exit(EXIT_CLEAN)
     source_line = _SourceLines()
     # fixable/unfixable/extend-(un)safe-fixes: applied to every finding's fix once, after linting

@@ -7,6 +7,7 @@ unknown rule codes are errors, not silently ignored (a typo in `ignore` must not
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,7 +31,7 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
 
 _FIX_KEYS = ("fixable", "unfixable", "extend-fixable", "extend-safe-fixes", "extend-unsafe-fixes")
 _CODE_KEYS = ("select", "ignore", "extend-select") + _FIX_KEYS
-_LIST_KEYS = _CODE_KEYS + ("exclude", "extend-exclude", "offload-functions")
+_LIST_KEYS = _CODE_KEYS + ("exclude", "extend-exclude", "offload-functions", "runtime-allow")
 _TABLE_KEYS = ("per-file-ignores", "extra-blocking-calls")
 KNOWN_KEYS = frozenset(_LIST_KEYS + _TABLE_KEYS)
 
@@ -55,6 +56,8 @@ class Config:
     extend_fixable: tuple[str, ...] = ()
     extend_safe_fixes: tuple[str, ...] = ()
     extend_unsafe_fixes: tuple[str, ...] = ()
+    # Where the runtime check (pytest plugin) allows blocking: "module:function" glob patterns.
+    runtime_allow: tuple[str, ...] = ()
     # Directory that relative patterns (exclude, per-file-ignores) are anchored to.
     root: Path = field(default_factory=Path.cwd)
     source: Path | None = None
@@ -180,6 +183,7 @@ def _from_table(table: dict[str, Any], where: str, root: Path, source: Path) -> 
         extend_fixable=lists.get("extend-fixable", ()),
         extend_safe_fixes=lists.get("extend-safe-fixes", ()),
         extend_unsafe_fixes=lists.get("extend-unsafe-fixes", ()),
+        runtime_allow=_runtime_allow(lists.get("runtime-allow", ()), f"{where}: runtime-allow"),
         root=root,
         source=source,
     )
@@ -227,6 +231,21 @@ def _validate_patterns(patterns: Iterable[str], where: str) -> None:
     rejected = invalid_patterns(list(patterns))
     if rejected:
         raise ConfigError(f"{where}: invalid pattern {rejected[0].pattern!r}")
+
+
+# `mypkg.startup:*`, `app.db:Engine.connect`, `tests.*:test_seed*`: fnmatch patterns for the
+# module's dotted name and the function's qualified name.
+_ALLOW = re.compile(r"[A-Za-z0-9_.*?\[\]!-]+:[A-Za-z0-9_.*?\[\]!<>-]+")
+
+
+def _runtime_allow(patterns: tuple[str, ...], where: str) -> tuple[str, ...]:
+    for pattern in patterns:
+        if not _ALLOW.fullmatch(pattern):
+            raise ConfigError(
+                f"{where}: {pattern!r} is not \"module:function\" (patterns such as "
+                "\"mypkg.startup:*\" or \"app.db:Engine.connect\")"
+            )
+    return patterns
 
 
 def _per_file_ignores(value: Any, where: str) -> dict[str, tuple[str, ...]]:

@@ -289,7 +289,7 @@ def test_unknown_key_exits_2_with_one_line_message_listing_known_keys() -> None:
         f"asynclint: error: [tool.asynclint] in {path.resolve()}: unknown key 'selct' "
         "(known keys: exclude, extend-exclude, extend-fixable, extend-safe-fixes, extend-select, "
         "extend-unsafe-fixes, extra-blocking-calls, fixable, ignore, offload-functions, "
-        "per-file-ignores, select, unfixable)\n"
+        "per-file-ignores, runtime-allow, select, unfixable)\n"
     )
 
 

@@ -59,6 +59,9 @@ def test_a_display_only_fix_carries_the_rewrite_an_editor_can_offer(text, code, 
             "AL108",
             id="AL108-receiver",
         ),
+        pytest.param(
+            "import asyncio\nasync def f(c):\n    asyncio.run(  # the seed\n        c(),\n    )\n", "AL108", id="AL108-comment"
+        ),
         pytest.param(GEN + "async def f():\n    return (await events()).x\n", "AL303", id="AL303-receiver"),
         pytest.param("import asyncio\nasync def f(c):\n    asyncio.create_task(c())\n", "AL302", id="AL302"),
         pytest.param("import threading\nlock = threading.Lock()\nasync def f():\n    with lock:\n        pass\n", "AL106", id="AL106-with"),

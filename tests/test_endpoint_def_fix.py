@@ -83,6 +83,22 @@ def test_every_finding_of_the_route_carries_the_one_fix():
         pytest.param("@app.get('/a')\nasync def a(u):\n    requests.get(u)\n    yield 1\n", id="yield"),
         # FastAPI awaits a WebSocket endpoint: a `def` one would not run
         pytest.param("@app.websocket('/ws')\nasync def ws(u):\n    requests.get(u)\n", id="websocket"),
+        # the running loop is needed: a worker thread has none
+        pytest.param(
+            "import asyncio\n@app.get('/a')\nasync def a(u):\n    requests.get(u)\n"
+            "    return asyncio.get_running_loop().time()\n",
+            id="running-loop",
+        ),
+        pytest.param(
+            "from asyncio import create_task\n@app.get('/a')\nasync def a(u, job):\n    requests.get(u)\n"
+            "    task = create_task(job())\n    return task\n",
+            id="imported-loop-function",
+        ),
+        pytest.param(
+            "@app.get('/a')\nasync def a(u):\n    from anyio import from_thread\n    requests.get(u)\n"
+            "    return from_thread\n",
+            id="local-import",
+        ),
         # not a route: its callers await it
         pytest.param("async def helper(u):\n    requests.get(u)\n", id="not-a-route"),
         # a finding the threadpool does not fix (a task nobody keeps)

@@ -60,7 +60,7 @@ def _fix(text: str, unsafe: bool = True) -> str:
             "    x: object = requests.get(url, *a, **k)\n    x += requests.get(\n        url,  # keep\n    )\n",
             "import asyncio\nimport requests\nasync def f(url, *a, **k):\n"
             "    x: object = await asyncio.to_thread(requests.get, url, *a, **k)\n"
-            "    x += await asyncio.to_thread(requests.get, \n        url,  # keep\n    )\n",
+            "    x += await asyncio.to_thread(requests.get,\n        url,  # keep\n    )\n",
             id="annotated-and-augmented",
         ),
         pytest.param(
@@ -102,12 +102,19 @@ def test_offload_fix(before: str, after: str) -> None:
         pytest.param("async def f(p):\n    with open(p) as fh:\n        return fh\n", id="with"),
         pytest.param("async def f(p):\n    return open(p).read()\n", id="call-result"),
         pytest.param("import requests\nasync def f(url):\n    return await requests.get(url)\n", id="awaited"),
+        # awaiting while holding a threading lock: another task blocking on it would deadlock the loop
+        pytest.param(
+            "import threading\nimport requests\nimport time\nlock = threading.Lock()\nasync def f(url):\n"
+            "    with lock:\n        requests.get(url)\n        if url:\n            time.sleep(1)\n",
+            id="under-threading-lock",
+        ),
     ],
 )
 def test_no_offload_fix(text: str) -> None:
     findings = _findings(text)
     assert findings
-    assert [f.fix for f in findings] == [None] * len(findings)
+    # nothing to apply (the `with lock:` finding's display-only advice has no edit)
+    assert [f.fix for f in findings if f.fix is not None and f.fix["edits"]] == []
 
 
 def test_chained_assignment_is_a_whole_value() -> None:
@@ -139,3 +146,11 @@ def test_offload_and_sleep_fixes_through_the_command(tmp_path: Path, monkeypatch
         "from fastapi.concurrency import run_in_threadpool\nimport asyncio\nasync def f(url):\n"
         "    await asyncio.sleep(1)\n    await run_in_threadpool(requests.get, url)\n"
     )
+
+
+def test_a_call_after_the_lock_block_is_still_offloaded() -> None:
+    text = (
+        "import threading\nimport requests\nlock = threading.Lock()\nasync def f(url):\n"
+        "    with lock:\n        pass\n    requests.get(url)\n"
+    )
+    assert _fix(text).endswith("    with lock:\n        pass\n    await asyncio.to_thread(requests.get, url)\n")

@@ -66,6 +66,9 @@ class Frame:
     detached: set[str] = field(default_factory=set)
     function: cst.FunctionDef | None = None  # the def being walked (None: a lambda or class)
     uses: dict[str, bool | None] | None = None  # how it uses each name (checks/usage.py)
+    # the sync `with` statements on a threading lock (AL106): a fix must not make the code
+    # suspend inside one (another task on the loop blocking on the lock would deadlock it)
+    lock_blocks: list[cst.With] = field(default_factory=list)
     # name -> the value it was assigned here (None: assigned more than once), for AL204's fix
     values: dict[str, cst.BaseExpression | None] = field(default_factory=dict)
 

@@ -33,6 +33,8 @@ def await_instead(function: cst.FunctionDef | None, call: cst.Call, role: str | 
     if function is None or not plain or role not in _PLAIN_ROLES or not enclosing(function, call):
         return advice(message)
     coroutine = _EMPTY.code_for_node(positional[0].value)
+    if "#" in _EMPTY.code_for_node(call).replace(coroutine, "", 1):
+        return advice(message)  # a comment between `asyncio.run(` and the coroutine would be lost
     return PendingFix("display-only", message, (NodeEdit(call, f"await {coroutine}"),))
 
 

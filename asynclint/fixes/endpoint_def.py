@@ -2,7 +2,9 @@
 it in the threadpool, where its blocking calls no longer stall the event loop.
 
 Offered, as an unsafe fix on the `async` keyword, for a route that never suspends (no `await`,
-`async for`, `async with` or async comprehension in its own body, no `yield`) and whose every
+`async for`, `async with` or async comprehension in its own body, no `yield`), that names
+nothing of asyncio, anyio, trio or sniffio (`asyncio.get_running_loop()` and `create_task` need
+the loop, which a worker thread does not have) and whose every
 finding is one a threadpool fixes (the blocking calls, a sync `Session`). Then it is the fix of
 each of those findings: one edit fixes them all, and it keeps the calls on one thread in their
 order, which running each call in a thread of its own does not (a `sqlite3` connection may
@@ -31,11 +33,19 @@ DEF_FIXES = THREADPOOL_FIXES | {"AL201"}
 _SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
 
 
-def _yields(function: cst.FunctionDef) -> bool:
+# Modules whose functions may need the running event loop (`asyncio.get_running_loop()`,
+# `create_task`, `anyio.from_thread`...): in a worker thread there is none.
+LOOP_MODULES = frozenset({"asyncio", "anyio", "trio", "sniffio"})
+
+
+def _needs_the_loop(function: cst.FunctionDef, loop_names: frozenset[str]) -> bool:
+    """`yield` or `await` in the function's own body, or a name of the loop's modules."""
     stack: list[cst.CSTNode] = [function.body]
     while stack:
         node = stack.pop()
         if isinstance(node, (cst.Yield, cst.Await)):
+            return True
+        if isinstance(node, cst.Name) and (node.value in loop_names or node.value in LOOP_MODULES):
             return True
         if not isinstance(node, _SCOPES):
             stack.extend(node.children)
@@ -53,12 +63,14 @@ def runs_in_threadpool_as_def(frame: Frame) -> bool:
     )
 
 
-def endpoint_def_fix(frame: Frame, function: cst.FunctionDef, codes: Sequence[str]) -> PendingFix | None:
+def endpoint_def_fix(frame: Frame, function: cst.FunctionDef, codes: Sequence[str],
+                     loop_names: frozenset[str]) -> PendingFix | None:
     """The `async def` → `def` fix of the route `function`, whose findings have `codes`; None
-    where it is not offered."""
+    where it is not offered. `loop_names`: the module's names for LOOP_MODULES and their
+    members (`asyncio`, `create_task`): a route using one may need the running loop."""
     if not codes or not runs_in_threadpool_as_def(frame) or function.asynchronous is None:
         return None
-    if any(code not in DEF_FIXES for code in codes) or _yields(function):
+    if any(code not in DEF_FIXES for code in codes) or _needs_the_loop(function, loop_names):
         return None
     name = function.name.value
     message = f"Declare `{name}` with `def`: FastAPI runs it in its threadpool"

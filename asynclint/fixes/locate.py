@@ -46,6 +46,11 @@ class PendingFix:
     # the whole import statement (`from fastapi.concurrency import run_in_threadpool`).
     needs_import: str | None = None
 
+    @property
+    def awaits(self) -> bool:
+        """Whether the fix makes the code suspend where it did not (it inserts an `await`)."""
+        return any("await" in edit.content for edit in self.edits)
+
 
 def locate(
     pending: PendingFix | None,

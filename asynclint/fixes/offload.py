@@ -26,6 +26,7 @@ RUN_IN_THREADPOOL = frozenset({
     "starlette.concurrency.run_in_threadpool",
 })
 _FORBIDDEN = (cst.Await, cst.Yield, cst.NamedExpr)
+_EMPTY = cst.Module(body=[])
 
 
 def _plain_callee(func: cst.BaseExpression) -> bool:
@@ -89,7 +90,10 @@ def offload_fix(function: cst.FunctionDef, call: cst.Call, wrapper: str, import_
         return None
     if any(_contains_forbidden(arg) for arg in call.args):
         return None
-    separator = ", " if call.args else ""
+    # `fn(` + a line break (or a space, a comment) keeps what follows the `(`: `wrapper(fn,` and
+    # no trailing space before the break
+    spaced = _EMPTY.code_for_node(call.whitespace_before_args) != ""
+    separator = ("," if spaced else ", ") if call.args else ""
     edits = (
         NodeEdit(call, f"await {wrapper}(", upto=call),
         NodeEdit(call.func, separator, after=True, upto=call.whitespace_before_args),

@@ -12,6 +12,8 @@ from typing import ClassVar
 
 # The message of the rules for calls that block the event loop (AL100-AL109, AL111).
 BLOCKS = "{call} blocks the event loop in {where}{detail}"
+# The same rules' message when the runtime check (asynclint/runtime/) saw the call block.
+BLOCKED = "{call} blocked the event loop in {function} ({where}){detail} [runtime]"
 
 # The "Fix safety" section of the rules whose fix runs the blocking call in a thread
 # (AL102-AL107, AL109, AL110): written once, added to each rule's `--explain` by FIX_SAFETY.
@@ -41,7 +43,9 @@ item; with no `await`, `yield` or `:=` in its arguments; and where `asyncio` (or
 # (fixes/endpoint_def.py), added by ENDPOINT_DEF_FIX.
 ENDPOINT_DEF_FIX_SAFETY = """\
 In an `async def` route that never suspends (no `await`, `async for`, `async with`, async
-comprehension or `yield` in its own body) whose every finding a threadpool fixes (the blocking
+comprehension or `yield` in its own body), that names nothing of asyncio, anyio, trio or
+sniffio (a worker thread has no running loop for `get_running_loop()` or `create_task`) and
+whose every finding a threadpool fixes (the blocking
 calls, AL201's sync session), the fix of each of them (in place of its own) is to declare the route with
 `def` (`async def items(...)` becomes `def items(...)`): FastAPI and Starlette run a `def`
 endpoint in their threadpool, so its calls block a worker thread, not the event loop, and they

@@ -9,7 +9,7 @@ HTTP_FIXED = (
         "    r = requests.get(  # the profile\n        url, timeout=5)  # expect: AL102\n    return r\n",
         "import requests\nimport asyncio\nasync def f(url):\n"
         "    await asyncio.to_thread(requests.get, url, timeout=5)  # expect: AL102\n"
-        "    r = await asyncio.to_thread(requests.get,   # the profile\n        url, timeout=5)  # expect: AL102\n"
+        "    r = await asyncio.to_thread(requests.get,  # the profile\n        url, timeout=5)  # expect: AL102\n"
         "    return r\n",
     ),
     # a FastAPI module: Starlette's threadpool, imported once
