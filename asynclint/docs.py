@@ -4,12 +4,14 @@ Regenerate after adding or changing a rule:
 
     python -m asynclint.docs > docs/rules.md
 
-Each section is the rule's `--explain` text with its VALID and INVALID examples, the same
-snippets the test suite runs, so the page cannot drift from what asynclint does.
+Each section is the rule's `--explain` text with its VALID and INVALID examples and, for a
+rule with a fix, its FIXED pairs as diffs: the same snippets the test suite runs, so the page
+cannot drift from what asynclint does.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import sys
 
@@ -80,7 +82,24 @@ def _section(rule: type[Rule]) -> str:
         )
     parts.extend(_examples("Examples asynclint reports", rule.INVALID))
     parts.extend(_examples("Examples asynclint does not report", rule.VALID))
+    parts.extend(_fixed_examples(rule.FIXED))
     return "\n".join(parts)
+
+
+def _fixed_examples(pairs: tuple[tuple[str, str], ...]) -> list[str]:
+    """Each (source, source after `--fix --unsafe-fixes`) pair as a diff; a pair the fix leaves
+    as it is says so."""
+    if not pairs:
+        return []
+    blocks = []
+    for before, after in pairs:
+        if before == after:
+            blocks.append(f"Left as it is (no fix applies):\n\n```python\n{before.rstrip()}\n```\n")
+            continue
+        diff = difflib.unified_diff(before.splitlines(), after.splitlines(), "before", "after", lineterm="", n=99)
+        body = "\n".join(list(diff)[2:])  # without the file header lines
+        blocks.append(f"```diff\n{body}\n```\n")
+    return ["### What `--fix --unsafe-fixes` does\n", *blocks]
 
 
 def _examples(title: str, snippets: tuple[str, ...]) -> list[str]:
