@@ -122,7 +122,7 @@ def _prescan(task: Task, reuse: ResultCache | None) -> FileResult | bool:
         data = source.read_bytes(task.path)
     except source.SourceError:
         return True  # the check reports why it cannot be read
-    if not task.explicit and b"async" not in data and b"\x00" not in data:
+    if not task.explicit and not source.may_hold_findings_bytes(data) and b"\x00" not in data:
         return False
     if reuse is None or task.module is None:
         return True

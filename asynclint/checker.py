@@ -395,6 +395,11 @@ class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Serialisation, Iteratio
     ) -> Report:
         frame = self.frames[-1]
         owner = next((f for f in reversed(self.frames) if not f.is_lambda), frame)
+        if (owner.is_route or owner.endpoint is None) and not owner.full_path and owner.function is not None:
+            # the route's full path, through the routers that include it, or a dependency
+            # another module declares (project-wide searches, so only once there is a finding)
+            owner.endpoint = self.project.endpoint_label(self.summary, owner.qualname)
+            owner.full_path = True
         return Report(
             node=node,
             code=code,

@@ -8,17 +8,21 @@ where blocking work stalls the loop and how many requests compete for the thread
 
     $ asynclint --endpoints app/
     Routes (3):
-    GET   /items            app.main.list_items  app/main.py:11  event loop  1 finding
-    POST  /items            app.main.add_item    app/main.py:17  threadpool  0 findings
-    GET   /items/{item_id}  app.main.get_item    app/main.py:22  event loop  0 findings
+    GET   /items            app.main.list_items  app/main.py:11  event loop  0 hops  1 finding
+    POST  /items            app.main.add_item    app/main.py:17  threadpool  2 hops  0 findings
+    GET   /items/{item_id}  app.main.get_item    app/main.py:22  event loop  0 hops  0 findings
 
     Dependencies (1):
     app.db.get_db  app/db.py:6  threadpool  0 findings
 
     FastAPI runs 1 sync route and 1 sync dependency in its threadpool (anyio default: 40
     threads); 2 async routes run on the event loop.
+    One request to each route takes 2 threadpool hops in all (at most 2, POST /items),
+    sharing anyio default: 40 threads.
+    Engines (1):
+    app.db.engine  app/db.py:5  QueuePool: pool_size 5 + max_overflow 10 = 15 connections  1 sync route; ...
 
-The footer is one line (wrapped here). `--endpoints` takes PATHS like a lint run (default `.`),
+The footer's sentences are one line each (wrapped here). `--endpoints` takes PATHS like a lint run (default `.`),
 with the configuration and its excludes; the finding counts come from a normal lint run (so
 `--select`/`--ignore` apply) and count the findings whose function is the handler or a function
 nested in it. The exit code is 0 (2 for usage errors, e.g. with `--stdin-filename` or a format
@@ -30,22 +34,31 @@ skipped with a one-line note on stderr.
     {
       "routes": [
         {"method": "GET",            # "GET", "POST", ... "WEBSOCKET"; several: "GET,POST"
-         "path": "/items/{item_id}", # as declared on the decorator / add_api_route / Route
+         "path": "/items/{item_id}", # the full path, through routers, includes and mounts
          "handler": "app.main.get_item",  # module-qualified function name
          "file": "app/main.py",      # relative to the working directory when under it
          "line": 22,                 # the handler's `def` line
          "runs_on": "event_loop",    # "event_loop" (async def) or "threadpool" (def)
-         "findings": 0}              # asynclint findings inside the function (nested too)
+         "findings": 0,              # asynclint findings inside the function (nested too)
+         "threadpool_hops": 0}       # threadpool hops one request costs (endpoint_budget.py)
       ],
       "dependencies": [              # functions (and classes) passed to Depends()/Security()
         {"handler": "app.db.get_db", "file": "app/db.py", "line": 6,
          "runs_on": "threadpool", "findings": 0}
       ],
-      "threadpool_default_threads": 40
+      "threadpool_default_threads": 40,
+      "thread_limit": {"threads": 40, "source": "anyio default"},  # or "app/main.py:12"
+      "threadpool_hops_total": 2,
+      "engines": [{"engine": "app.db.engine", "file": "app/db.py", "line": 5, "is_async": false,
+                   "pool_size": 5, "max_overflow": 10, "poolclass": "QueuePool",
+                   "connections": 15, "sync_routes": 1}]
     }
 
-Routes are sorted by path, then method; dependencies by handler. Limits: the path is the one
-written on the route, without an `APIRouter(prefix=...)` or `include_router(prefix=...)`; a
+Routes are sorted by path, then method; dependencies by handler. The path is the full path
+(`index/route_paths.py`): router and include prefixes, mounts and hosts, across modules; `…`
+where a prefix is not known statically; a router included twice has a row per path. Each
+route also has `"threadpool_hops"`, and the object `"thread_limit"`, `"threadpool_hops_total"`
+and `"engines"` (`endpoint_budget.py`). Limits: a
 route module must import fastapi or starlette itself (as the linter's summaries require); the
 line is the `def` line of the handler even for a route added by call (`add_api_route`); a class
 passed to `Depends` counts as threadpool work (FastAPI calls classes there), at its `class`
@@ -69,6 +82,7 @@ from asynclint import source
 from asynclint.api import check_options, lint_paths, project_modules
 from asynclint.config import Config
 from asynclint.discovery import discover
+from asynclint.endpoint_budget import Budget, budget
 from asynclint.engine import make_project
 from asynclint.index.project import Project
 from asynclint.index.summary import ModuleSummary
@@ -89,6 +103,8 @@ class Entry:
     findings: int
     method: str | None = None
     path: str | None = None
+    threadpool_hops: int | None = None  # routes: threadpool hops one request costs
+
 
     def to_json(self) -> dict[str, Any]:
         common = {
@@ -100,7 +116,7 @@ class Entry:
         }
         if self.method is None:
             return common
-        return {"method": self.method, "path": self.path, **common}
+        return {"method": self.method, "path": self.path, **common, "threadpool_hops": self.threadpool_hops}
 
 
 @dataclass
@@ -109,12 +125,14 @@ class EndpointMap:
     dependencies: list[Entry] = field(default_factory=list)
     # path -> one-line note for stderr: a file left out, or one whose findings were not counted
     notes: dict[str, str] = field(default_factory=dict)
+    budget: Budget | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "routes": [route.to_json() for route in self.routes],
             "dependencies": [dependency.to_json() for dependency in self.dependencies],
             "threadpool_default_threads": THREADPOOL_DEFAULT_THREADS,
+            **(self.budget.to_json() if self.budget else {}),
         }
 
 
@@ -158,7 +176,7 @@ def build(
         if finding.function:
             counts[os.path.abspath(finding.path)][finding.function] += 1
 
-    def entry(target: _Target, **route: str) -> Entry:
+    def entry(target: _Target, **route: Any) -> Entry:
         # findings of the function itself and of functions nested in it (`handler.inner`)
         in_file = counts.get(os.path.abspath(target.path), {})
         inside = (n for name, n in in_file.items() if f"{name}.".startswith(f"{target.local}."))
@@ -173,13 +191,17 @@ def build(
 
     routes: dict[tuple[str, str, str, int], Entry] = {}
     dependencies: dict[tuple[str, int], Entry] = {}
+    result.budget = budget(project, [(s, local) for s in summaries for local in sorted(s.routes)], paths)
     for summary in summaries:
         for local in summary.routes:
             method, _, route_path = summary.endpoints.get(local, "").partition(" ")
             target = _target(project, summary, local)
-            if target is not None and route_path:
-                route = entry(target, method=method, path=route_path)
-                routes.setdefault((route_path, method, route.file, route.line), route)
+            if target is None or not route_path:
+                continue
+            hops = result.budget.hops.get((summary.module, local))
+            for full_path in project.route_paths(summary, local):  # one row per path served
+                route = entry(target, method=method, path=full_path, threadpool_hops=hops)
+                routes.setdefault((full_path, method, route.file, route.line), route)
         for qualified in summary.dependencies:
             target = _target(project, None, qualified)
             if target is not None:
@@ -270,12 +292,17 @@ def _table(entries: list[Entry], route: bool) -> list[str]:
             entry.handler,
             f"{entry.file}:{entry.line}",
             entry.runs_on.replace("_", " "),
+            *([_hops(entry.threadpool_hops)] if route else []),
             f"{entry.findings:>{digits}} finding{'s' * (entry.findings != 1)}",
         ]
         for entry in entries
     ]
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+
+
+def _hops(hops: int | None) -> str:
+    return "? hops" if hops is None else f"{hops} hop{'s' * (hops != 1)}"
 
 
 def footer(endpoint_map: EndpointMap) -> str:
@@ -286,6 +313,10 @@ def footer(endpoint_map: EndpointMap) -> str:
         return sync, len(entries) - sync
 
     sync_routes, async_routes = split(endpoint_map.routes)
+    threads = (
+        endpoint_map.budget.threads_text() if endpoint_map.budget
+        else f"anyio default: {THREADPOOL_DEFAULT_THREADS} threads"
+    )
     sync_dependencies, async_dependencies = split(endpoint_map.dependencies)
     on_loop = _count(async_routes, "async route")
     if async_dependencies:
@@ -294,7 +325,7 @@ def footer(endpoint_map: EndpointMap) -> str:
     return (
         f"FastAPI runs {_count(sync_routes, 'sync route')} and "
         f"{_count(sync_dependencies, 'sync dependency', 'sync dependencies')} in its threadpool "
-        f"(anyio default: {THREADPOOL_DEFAULT_THREADS} threads); {on_loop} {verb} on the event loop."
+        f"({threads}); {on_loop} {verb} on the event loop."
     )
 
 
@@ -312,6 +343,10 @@ def render_text(endpoint_map: EndpointMap, quiet: bool = False) -> str:
         lines += _table(dependencies, route=False)
     if not quiet:
         lines += ["", footer(endpoint_map)]
+        if endpoint_map.budget is not None:
+            lines += endpoint_map.budget.footer(
+                [(f"{r.method} {r.path}", r.threadpool_hops) for r in routes if r.threadpool_hops is not None]
+            )
     return "\n".join(lines) + "\n"
 
 

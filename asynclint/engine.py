@@ -20,6 +20,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from asynclint import source
 from asynclint.checker import Report, UnitChecker
+from asynclint.checks.pool_budget import pool_findings
 from asynclint.findings import FileError, FileResult, Finding
 from asynclint.fixes.locate import locate
 from asynclint.index.cache import SummaryCache
@@ -68,12 +69,12 @@ def check_source(
 ) -> FileResult:
     """Findings for one file's text; `module` (dotted name) resolves its relative imports.
 
-    A file without async code is not parsed at all (the pre-scan), unless it was named
+    A file without async code (or an engine, AL401) is not parsed at all (the pre-scan), unless it was named
     explicitly (`explicit`): then its syntax is still checked (AL001)."""
     result = FileResult(path, reads={})
     if skips_file(text):
         return result
-    if "async" not in text:
+    if not source.may_hold_findings(text):
         if explicit:
             result.findings.extend(_syntax_errors(text, path))
         return result
@@ -101,6 +102,8 @@ def _check_summary(
                 FileError(path, f"libcst cannot parse {unit.qualname} (line {unit.start_line}): "
                                 f"{error.message}")
             )
+    if summary.budget.engines:
+        result.findings.extend(pool_findings(summary, project, path))
     result.findings[:] = [f for f in result.findings if not _suppressed(lines, f)]
 
 

@@ -95,6 +95,19 @@ def read_regular(path: str) -> bytes:
         return handle.read()
 
 
+# A file that contains none of these can hold no finding (the pre-scans of the parent process
+# and of the engine): async code, or a sync engine whose pool AL401 weighs.
+CHECKED_MARKERS = ("async", "create_engine")
+
+
+def may_hold_findings(text: str) -> bool:
+    return any(marker in text for marker in CHECKED_MARKERS)
+
+
+def may_hold_findings_bytes(data: bytes) -> bool:
+    return any(marker.encode() in data for marker in CHECKED_MARKERS)
+
+
 def read_bytes(path: str) -> bytes:
     try:
         return read_regular(path)

@@ -142,11 +142,16 @@ def test_reference_app_text_sorts_by_path_then_method_and_ends_with_the_footer(
     assert items == [["DELETE", "/items/{item_id}"], ["GET", "/items/{item_id}"], ["PATCH", "/items/{item_id}"]]
     read_item = next(row for row in rows if row[2] == "examples.reference_app.main.read_item")
     line = _def_line(REPO / "examples/reference_app/main.py", "read_item")
-    assert read_item[3:] == [f"examples/reference_app/main.py:{line}", "event", "loop", "0", "findings"]
-    assert lines[-1] == (
+    assert read_item[3:] == [f"examples/reference_app/main.py:{line}", "event", "loop", "0", "hops", "0", "findings"]
+    assert lines[count + 5 :] == [
         "FastAPI runs 0 sync routes and 0 sync dependencies in its threadpool "
-        f"(anyio default: 40 threads); {count} async routes and 1 async dependency run on the event loop."
-    )
+        f"(anyio default: 40 threads); {count} async routes and 1 async dependency run on the event loop.",
+        "One request to each route takes 1 threadpool hop in all (at most 1, GET /bridge), "
+        "sharing anyio default: 40 threads.",
+        "Engines (1):",
+        "examples.reference_app.database.engine  examples/reference_app/database.py:47  "
+        "async engine: its sessions wait on the event loop, not in threads",
+    ]
 
 
 def test_blocking_app_counts_findings_per_handler_as_the_lint_run_reports_them(
@@ -259,15 +264,19 @@ def test_finding_counts_follow_the_rule_selection() -> None:
 def test_json_has_the_documented_keys_and_types() -> None:
     write_app()
     data = as_json()
-    assert set(data) == {"routes", "dependencies", "threadpool_default_threads"}
+    assert set(data) == {"routes", "dependencies", "threadpool_default_threads", "thread_limit",
+                         "threadpool_hops_total", "engines"}  # fmt: skip
     assert data["threadpool_default_threads"] == 40
+    assert data["thread_limit"] == {"threads": 40, "source": "anyio default"}
+    assert data["threadpool_hops_total"] == 7
+    assert data["engines"] == []
     route_types = {"method": str, "path": str, "handler": str, "file": str, "line": int,
-                   "runs_on": str, "findings": int}  # fmt: skip
+                   "runs_on": str, "findings": int, "threadpool_hops": int}  # fmt: skip
     for route in data["routes"]:
         assert list(route) == list(route_types)
         assert all(isinstance(route[key], kind) for key, kind in route_types.items())
         assert route["runs_on"] in ("event_loop", "threadpool")
-    dependency_types = {k: v for k, v in route_types.items() if k not in ("method", "path")}
+    dependency_types = {k: v for k, v in route_types.items() if k not in ("method", "path", "threadpool_hops")}
     for dependency in data["dependencies"]:
         assert list(dependency) == list(dependency_types)
         assert all(isinstance(dependency[key], kind) for key, kind in dependency_types.items())
@@ -280,12 +289,12 @@ def test_text_table_is_sorted_by_path_then_method_with_aligned_columns() -> None
     lines = result.stdout.splitlines()
     assert lines[:7] == [
         "Routes (6):",
-        "GET   /health  app.main.health        app/main.py:23     event loop  0 findings",
-        "GET   /legacy  app.handlers.legacy    app/handlers.py:1  threadpool  0 findings",
-        "GET   /sleep   app.main.nap           app/main.py:13     event loop  1 finding",
-        "GET   /users   app.routes.list_users  app/routes.py:14   threadpool  0 findings",
-        "POST  /users   app.routes.add_user    app/routes.py:19   threadpool  0 findings",
-        "POST  /x       app.main.create        app/main.py:27     threadpool  0 findings",
+        "GET   /health  app.main.health        app/main.py:23     event loop  0 hops  0 findings",
+        "GET   /legacy  app.handlers.legacy    app/handlers.py:1  threadpool  1 hop   0 findings",
+        "GET   /sleep   app.main.nap           app/main.py:13     event loop  0 hops  1 finding",
+        "GET   /users   app.routes.list_users  app/routes.py:14   threadpool  3 hops  0 findings",
+        "POST  /users   app.routes.add_user    app/routes.py:19   threadpool  2 hops  0 findings",
+        "POST  /x       app.main.create        app/main.py:27     threadpool  1 hop   0 findings",
     ]
     assert lines[8:11] == [
         "Dependencies (2):",
@@ -296,10 +305,12 @@ def test_text_table_is_sorted_by_path_then_method_with_aligned_columns() -> None
 
 def test_footer_counts_sync_routes_and_dependencies_in_the_threadpool() -> None:
     write_app()
-    assert endpoints().stdout.splitlines()[-1] == (
+    assert endpoints().stdout.splitlines()[-2:] == [
         "FastAPI runs 4 sync routes and 2 sync dependencies in its threadpool "
-        "(anyio default: 40 threads); 2 async routes run on the event loop."
-    )
+        "(anyio default: 40 threads); 2 async routes run on the event loop.",
+        "One request to each route takes 7 threadpool hops in all (at most 3, GET /users), "
+        "sharing anyio default: 40 threads.",
+    ]
 
 
 def test_quiet_leaves_out_the_footer() -> None:

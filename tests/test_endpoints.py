@@ -28,7 +28,7 @@ def only_finding(body: str):
     ("body", "endpoint", "where"),
     [
         ("router = APIRouter()\n@router.get('/items')\nasync def items():\n    time.sleep(1)\n",
-         "GET /items", "async endpoint GET /items (items)"),
+         "GET …/items", "async endpoint GET …/items (items)"),
         ("app = FastAPI()\n@app.api_route('/x', methods=['GET', 'POST'])\nasync def x():\n"
          "    time.sleep(1)\n", "GET,POST /x", "async endpoint GET,POST /x (x)"),
         ("app = FastAPI()\n@app.websocket('/ws')\nasync def ws(socket):\n    time.sleep(1)\n",
@@ -37,7 +37,7 @@ def only_finding(body: str):
          "app.add_api_route('/added', handler, methods=['PUT'])\n",
          "PUT /added", "async endpoint PUT /added (handler)"),
         ("async def homepage(request):\n    time.sleep(1)\nroutes = [Route('/', homepage)]\n",
-         "GET /", "async endpoint GET / (homepage)"),
+         "GET …/", "async endpoint GET …/ (homepage)"),
         ("async def get_user():\n    time.sleep(1)\n"
          "async def me(user=Depends(get_user)):\n    return user\n",
          "Depends(get_user)", "async dependency get_user"),

@@ -102,6 +102,10 @@ def test_offload_fix(before: str, after: str) -> None:
         pytest.param("async def f(p):\n    with open(p) as fh:\n        return fh\n", id="with"),
         pytest.param("async def f(p):\n    return open(p).read()\n", id="call-result"),
         pytest.param("import requests\nasync def f(url):\n    return await requests.get(url)\n", id="awaited"),
+        pytest.param(
+            "import requests\nimport django\nasync def f(url, sync_to_async):\n    requests.get(url)\n",
+            id="sync_to_async-local",
+        ),
         # awaiting while holding a threading lock: another task blocking on it would deadlock the loop
         pytest.param(
             "import threading\nimport requests\nimport time\nlock = threading.Lock()\nasync def f(url):\n"

@@ -150,6 +150,8 @@ def project(tmp_path: Path):
                 "app/clients.py": CLIENTS,
                 "app/services.py": SERVICES,
                 "app/routes.py": routes(route_body),
+                "app/main.py": "from fastapi import FastAPI\nfrom app.routes import router\n"
+                               "app = FastAPI()\napp.include_router(router, prefix='/api')\n",
             },
         )
         return tmp_path
@@ -169,7 +171,7 @@ def test_sync_session_through_an_alias_from_another_module_is_reported_with_its_
     assert finding.code == "AL201"
     assert finding.line == 15
     assert "Depends(get_db)" in finding.message
-    assert finding.endpoint == "GET /items"
+    assert finding.endpoint == "GET /api/items"
 
 
 def test_the_dependency_wins_over_a_wrong_annotation(project):

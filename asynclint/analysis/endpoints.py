@@ -64,6 +64,17 @@ def _route_label(call: ast.Call, verb: str, path_index: int = 0) -> str | None:
     return f"{method} {path}"
 
 
+def route_label_of_call(call: ast.Call, verb: str) -> str | None:
+    """`GET /items` for a route decorator or registration call (`router.get("/items")`,
+    `add_api_route("/items", ...)`, `Route("/items", ...)`); None without a literal path."""
+    return _route_label(call, verb)
+
+
+def route_registration(name: str) -> bool:
+    """`add_api_route` and its kin: a route added by a call on a router or app."""
+    return name in _ROUTE_REGISTRATIONS
+
+
 def decorator_label(node: ast.FunctionDef | ast.AsyncFunctionDef, uses_framework: bool) -> str | None:
     """`GET /items` for `@router.get("/items")`, `startup handler` for `@app.on_event(...)`."""
     if not uses_framework:
@@ -96,6 +107,18 @@ def response_annotation(node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.exp
                 return node.returns
             return None if isinstance(value, ast.Constant) and value.value is None else value
     return None
+
+
+def validates_response(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """FastAPI validates the route's return value (`response_model=`, else a return
+    annotation): fastapi/routing.py `serialize_response`, in the threadpool for a `def` route.
+    Not for `response_model=None`, `-> None` or an annotation naming a `...Response` class."""
+    annotation = response_annotation(node)
+    if annotation is None or isinstance(annotation, ast.Constant):
+        return False
+    base = annotation.value if isinstance(annotation, ast.Subscript) else annotation
+    name = base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", "")
+    return not name.endswith("Response")
 
 
 def is_middleware_class(node: ast.ClassDef) -> bool:

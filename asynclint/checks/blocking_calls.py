@@ -18,7 +18,7 @@ from asynclint.catalog import FILE_KINDS
 from asynclint.fixes.display_only import advice, await_instead
 from asynclint.fixes.local_names import local_names
 from asynclint.fixes.locate import PendingFix
-from asynclint.fixes.offload import RUN_IN_THREADPOOL, offload_fix
+from asynclint.fixes.offload import RUN_IN_THREADPOOL, SYNC_TO_ASYNC, offload_fix
 from asynclint.rules import OPT_IN
 from asynclint.rules.blocking import BlockingSleep
 
@@ -107,6 +107,14 @@ class BlockingCalls:
             return None
         if self._roles.get(id(node)) not in ("discard", "assign", "return", "arg", None):
             return None
+        roots = {(binding.qualified or "").split(".")[0] for binding in self.summary.bindings.values()}
+        if "django" in roots and not roots & {"fastapi", "starlette"}:
+            # Django's own bridge: `await sync_to_async(fn)(a)`, thread-sensitive by default
+            name, needs_import = self._imported_name(SYNC_TO_ASYNC, "sync_to_async")
+            if name is None:
+                return None
+            line = "from asgiref.sync import sync_to_async" if needs_import else None
+            return offload_fix(frame.function, node, name, line, wraps_callable=True)
         wrapper, line = self._threadpool_name()
         if wrapper == "":  # a FastAPI module where `run_in_threadpool` names something else
             return None

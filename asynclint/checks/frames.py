@@ -42,6 +42,7 @@ class Frame:
     is_async: bool
     endpoint: str | None = None
     is_route: bool = False
+    full_path: bool = False  # `endpoint` has the route's full path (resolved on first report)
     is_lambda: bool = False
     has_await: bool = False
     reported_sync_db: bool = False

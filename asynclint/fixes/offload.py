@@ -25,6 +25,8 @@ RUN_IN_THREADPOOL = frozenset({
     "fastapi.concurrency.run_in_threadpool",
     "starlette.concurrency.run_in_threadpool",
 })
+# Django's: its thread-sensitive default runs the calls on one thread, as Django's ORM needs.
+SYNC_TO_ASYNC = frozenset({"asgiref.sync.sync_to_async"})
 _FORBIDDEN = (cst.Await, cst.Yield, cst.NamedExpr)
 _EMPTY = cst.Module(body=[])
 
@@ -79,10 +81,12 @@ def _offloadable_place(path: list[cst.CSTNode], call: cst.Call) -> bool:
     return False
 
 
-def offload_fix(function: cst.FunctionDef, call: cst.Call, wrapper: str, import_line: str | None) -> PendingFix | None:
+def offload_fix(function: cst.FunctionDef, call: cst.Call, wrapper: str, import_line: str | None,
+                wraps_callable: bool = False) -> PendingFix | None:
     """The fix running `call` in a thread through `wrapper` (the name the file reaches
     `asyncio.to_thread` or `run_in_threadpool` by); `import_line` is the import the file needs
-    for it, if any. None where the rewrite is not offered."""
+    for it, if any. `wraps_callable`: `wrapper` takes the callable and returns an async one
+    (asgiref's `sync_to_async(fn)(a)`). None where the rewrite is not offered."""
     path = enclosing(function, call)
     if not path or not _offloadable_place(path, call):
         return None
@@ -90,6 +94,9 @@ def offload_fix(function: cst.FunctionDef, call: cst.Call, wrapper: str, import_
         return None
     if any(_contains_forbidden(arg) for arg in call.args):
         return None
+    if wraps_callable:
+        edits = (NodeEdit(call, f"await {wrapper}(", upto=call), NodeEdit(call.func, ")", after=True))
+        return PendingFix("unsafe", f"Run it in a thread: `await {wrapper}(fn)(...)`", edits, needs_import=import_line)
     # `fn(` + a line break (or a space, a comment) keeps what follows the `(`: `wrapper(fn,` and
     # no trailing space before the break
     spaced = _EMPTY.code_for_node(call.whitespace_before_args) != ""

@@ -94,12 +94,12 @@ def fix_source(
             )
         text = applied.text
         result.fixed.update(codes[id(fix)] for fix in applied.applied)
-        findings = relint(original.path, text) if applied.deferred or not checked_by_ast else ()
+        # re-lint after every round, as ruff does: a fix can make another one possible (the
+        # `await` AL203 drops was a route's last: the route may now be declared `def`)
+        findings = relint(original.path, text)
         if not checked_by_ast and any(finding.code == "AL001" for finding in findings):
             # newer grammar than this Python's: the worker's parsers are the judge
             raise files.FixFileError("not fixed: the fixed file would not parse")
-        if not applied.deferred:
-            break
     result.text = text
     return result
 

@@ -38,7 +38,7 @@ T = TypeVar("T")
 ENV_VAR = "ASYNCLINT_CACHE_DIR"
 # Recorded in each entry: an entry of another format (copied from another version's directory,
 # say) is a miss. The version directory already keeps other asynclint code's entries apart.
-FORMAT = 1
+FORMAT = 2  # 2: summaries hold routing facts (index/routers.py)
 _MAGIC = "asynclint-summary"
 _MAX_ENTRY_BYTES = 64 * 1024 * 1024  # far above any real summary; a planted giant is a miss
 # https://bford.info/cachedir/: backup and archiving tools skip a directory holding this file.

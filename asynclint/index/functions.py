@@ -17,6 +17,7 @@ from asynclint.analysis.usage import Uses, ast_uses, decided, target_key
 from asynclint.analysis.values import Annotated, Attr, Item, Name, Ref
 from asynclint.index.assigned import Assigned, add_value, state_attribute
 from asynclint.index.ast_refs import AstRefs, dotted, may_not_wait_call, unpacked_pairs
+from asynclint.index.depends import decorator_dependencies, may_be_alias
 from asynclint.index.load_once import guarded_after, load_once_guard
 from asynclint.index.loop_guard import loopless_after, loopless_branch
 from asynclint.index.param_reads import parameter_reads
@@ -74,6 +75,10 @@ class FunctionFacts:
     # when some are read), so a call's arguments can be matched to them.
     param_reads: dict[str, tuple[str, ...]] = field(default_factory=dict)
     params: tuple[str, ...] = ()
+    # What FastAPI would resolve for it, were it a route or a dependency: each parameter's
+    # `Depends(...)` and annotation that may be an `Annotated` alias, and the route
+    # decorator's `dependencies=[Depends(...)]` (only for module-level functions with any)
+    depends: tuple[Annotated, ...] = ()
 
 
 def _text(node: ast.expr) -> str:
@@ -385,9 +390,13 @@ def analyse_function(
         defaults: list[ast.expr | None] = [None] * (len(positional) - len(arguments.defaults))
         defaults += list(arguments.defaults)
         pairs = list(zip(positional, defaults)) + list(zip(arguments.kwonlyargs, arguments.kw_defaults))
+        depends: list[Annotated] = []
         for arg, default in pairs:
             value = refs.annotation(arg.annotation, default)
             scopes.bind(arg.arg, Binding(value=value) if value is not None else LOCAL)
+            if isinstance(value, Annotated) and (value.dependency or may_be_alias(value.annotation)):
+                depends.append(value)
+        depends += decorator_dependencies(node, refs)
         for star in (arguments.vararg, arguments.kwarg):
             if star is not None:
                 scopes.bind(star.arg)
@@ -407,6 +416,7 @@ def analyse_function(
             returns_async_iterator=_declares_async_iterator(node.returns, refs),
             param_reads=reads,
             params=tuple(arg.arg for arg in positional) if reads else (),
+            depends=tuple(depends) if class_name is None and "." not in qualname else (),
         )
         return facts, Assigned(body.self_attrs, body.state_attrs)
     finally:

@@ -22,6 +22,7 @@ from asynclint.analysis.decorators import (
 from asynclint.analysis.values import Attr, Known, Name, Ref, decorated_kind
 from asynclint.catalog import Blocking
 from asynclint.index.attributes import AttributeFacts
+from asynclint.index.budget import ThreadBudget
 from asynclint.index.cache import SummaryCache, digest
 from asynclint.index.chains import ChainFacts, Link, shown_path
 from asynclint.index.functions import FunctionFacts
@@ -29,13 +30,14 @@ from asynclint.index.models import ModelFacts
 from asynclint.index.modules import package_of
 from asynclint.index.parsing import NewerGrammarError, parse_module
 from asynclint.index.reads import UNREADABLE, Memo, ModuleReads, Reads, module_digest
+from asynclint.index.route_paths import Includes, RoutePaths
 from asynclint.index.schemas import Schema, SchemaFacts, resolve
 from asynclint.index.summary import ModuleSummary, summarise
 
 _MAX_REEXPORTS = 8
 
 
-class Project(AttributeFacts, ChainFacts):
+class Project(AttributeFacts, ChainFacts, RoutePaths, ThreadBudget):
     def __init__(
         self,
         modules: Mapping[str, Path] | None = None,
@@ -63,6 +65,16 @@ class Project(AttributeFacts, ChainFacts):
         # request.state, project-wide (with the checked module when the map lacks it), and the
         # reads it was collected from
         self._state: tuple[str | None, dict[str, list[Ref | None]], ModuleReads] | None = None
+        # the includes between routers, project-wide, like request.state; and each router's
+        # prefixes computed from them
+        self._routing: tuple[str | None, Includes, ModuleReads] | None = None
+        self._node_prefixes: Memo[str, tuple[str, ...]] = Memo(self.reads)
+        # function name -> the functions of that name passed to Depends(), and the texts of
+        # the modules that can pass one (read by the include search)
+        self._dependencies: Memo[str, frozenset[str]] = Memo(self.reads)
+        self._dependency_texts: dict[str, str] = {}
+        # project-wide threadpool facts (index/budget.py): key -> (checking, value, reads)
+        self._budget: dict[str, tuple[str | None, object, ModuleReads]] = {}
         self._class_chains: Memo[str, tuple[tuple[ModuleSummary, str], ...]] = Memo(self.reads)
         self._schemas: Memo[str, Schema | None] = Memo(self.reads)
         self._follows: Memo[str, tuple[ModuleSummary, str] | None] = Memo(self.reads)
@@ -92,6 +104,9 @@ class Project(AttributeFacts, ChainFacts):
                 self.cache.put(key, summary)
         if module in self._digests and self._digests[module] != key:
             self._state = None  # what a changed module says about attributes and classes
+            self._routing = None
+            self._node_prefixes.clear()
+            self._dependencies.clear()
             self._class_chains.clear()
             self._schemas.clear()
             self._chains.clear()
@@ -100,8 +115,15 @@ class Project(AttributeFacts, ChainFacts):
         else:
             if module not in self._digests and summary.state_attrs:
                 self._state = None  # a module read after request.state was collected
+            if module not in self._digests and summary.routing.includes:
+                self._routing = None  # likewise for the includes between routers
+                self._node_prefixes.clear()
+            if module not in self._digests and summary.dependencies:
+                self._dependencies.clear()  # a module read after Depends() was searched
             if module not in self.modules and self._summaries.get(module) is None:
                 self._follows.clear()  # a name outside the map: `locate` can find it now
+        if self._digests.get(module) != key:
+            self._budget.clear()  # a module read or changed: the project-wide facts may differ
         self._summaries[module] = summary
         self._digests[module] = key
         self._paths[module] = path

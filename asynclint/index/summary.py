@@ -23,10 +23,20 @@ from asynclint.analysis.names import (
 )
 from asynclint.analysis.values import Ref
 from asynclint.index.assigned import add_value, one_value, state_attribute
-from asynclint.index.ast_refs import AstRefs, unpacked_pairs
+from asynclint.index.ast_refs import AstRefs, dotted, unpacked_pairs
 from asynclint.index.functions import FunctionFacts, analyse_function
 from asynclint.index.models import ModelFacts, model_facts
-from asynclint.index.schemas import ResponseModel, SchemaFacts, response_model, schema_facts
+from asynclint.index.routers import MARKERS, Routing
+from asynclint.index.routers import collect as collect_routing
+from asynclint.index.schemas import (
+    ResponseModel,
+    SchemaFacts,
+    response_model,
+    schema_facts,
+)
+from asynclint.index.threadpool import MARKERS as BUDGET_MARKERS
+from asynclint.index.threadpool import BudgetFacts
+from asynclint.index.threadpool import collect as collect_budget
 
 _ASYNC_DEF = re.compile(r"\basync\s+def\b")
 _FRAMEWORKS = ("fastapi", "starlette")
@@ -67,9 +77,16 @@ class ModuleSummary:
     # route qualname -> what FastAPI validates its return value against (`response_model=`,
     # else the return annotation), when that names a class
     response_models: dict[str, ResponseModel] = field(default_factory=dict)
+    # routes whose return value FastAPI validates against a response model (for a `def`
+    # route, one more threadpool hop after it returns)
+    validated_routes: set[str] = field(default_factory=set)
     # qualified names this module passes to Depends()/Security()
     dependencies: set[str] = field(default_factory=set)
     uses_framework: bool = False
+    # routers, apps and mounts, what includes what, and the nodes each route is on
+    routing: Routing = field(default_factory=Routing)
+    # engines, session factories and thread limits (index/threadpool.py)
+    budget: BudgetFacts = field(default_factory=BudgetFacts)
 
     def qualified(self, local: str) -> str:
         return f"{self.module}.{local}"
@@ -236,6 +253,8 @@ class _Summariser:
             )
             summary.functions[qualname] = facts
             if qualname in summary.routes:
+                if endpoints.validates_response(node):
+                    summary.validated_routes.add(qualname)
                 model = response_model(endpoints.response_annotation(node), self.refs)
                 if model is not None:
                     summary.response_models[qualname] = model
@@ -267,4 +286,26 @@ def summarise(
             if binding is not None and binding.qualified is not None:
                 rest = name.partition(".")[2]
                 summary.dependencies.add(binding.qualified + ("." + rest if rest else ""))
+    if summary.uses_framework or any(marker in line for line in lines for marker in MARKERS):
+        summary.routing = collect_routing(
+            tree, module, lambda parts: _resolve(summary, parts), summary.endpoints, summary.routes, lines
+        )
+    if any(marker in line for line in lines for marker in BUDGET_MARKERS):
+        summary.budget = collect_budget(tree, lambda node: _qualify(summary, node), lines)
     return summary
+
+
+def _qualify(summary: ModuleSummary, node: ast.expr) -> str | None:
+    parts = dotted(node)
+    return _resolve(summary, parts) if parts else None
+
+
+def _resolve(summary: ModuleSummary, parts: list[str]) -> str | None:
+    """A module-level name (and attributes of it) as a qualified name: `items.router` with
+    `from app.api import items` is `app.api.items.router`, a router of this module is
+    `<module>.router`."""
+    binding = summary.bindings.get(parts[0])
+    if binding is None or binding is AMBIGUOUS:
+        return None
+    head = binding.qualified or summary.qualified(parts[0])
+    return ".".join([head, *parts[1:]])

@@ -32,6 +32,7 @@ from asynclint.rules.sessions import (
     UnawaitedOrmIo,
 )
 from asynclint.rules.syntax import SyntaxErrorRule
+from asynclint.rules.threadpool import ThreadpoolExceedsDbPool
 from asynclint.rules.transitive import TransitiveBlockingCall
 
 ALL_RULES: tuple[type[Rule], ...] = (
@@ -56,13 +57,14 @@ ALL_RULES: tuple[type[Rule], ...] = (
     UnawaitedCoroutine,
     DanglingTask,
     AwaitOnAsyncGenerator,
+    ThreadpoolExceedsDbPool,
 )
 RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
 DEFAULT_SELECT: tuple[str, ...] = ("AL",)
 # Rules enabled only by their full code or by `ALL`: no prefix selects them (`AL`, the
 # default, nor `AL1` or `AL11`), as ruff's prefixes leave out its preview rules. A prefix still
 # ignores them (`--ignore AL1` after `--select ALL`).
-OPT_IN: frozenset[str] = frozenset({"AL111"})
+OPT_IN: frozenset[str] = frozenset({"AL111", "AL401"})
 
 
 class UnknownCode(ValueError):

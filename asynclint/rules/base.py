@@ -21,7 +21,9 @@ OFFLOAD_FIX_SAFETY = """\
 The fix runs the call in a worker thread: `fn(a, k=v)` becomes
 `await asyncio.to_thread(fn, a, k=v)`, or `await run_in_threadpool(fn, a, k=v)` in a module
 that imports FastAPI (`from fastapi.concurrency import run_in_threadpool`) or Starlette
-(`starlette.concurrency`); the arguments are kept as written, and the import is added once
+(`starlette.concurrency`), or `await sync_to_async(fn)(a, k=v)` in one that imports Django
+(`from asgiref.sync import sync_to_async`: thread-sensitive, so the calls share one thread,
+as Django's ORM needs); the arguments are kept as written, and the import is added once
 unless the module already has it (an existing alias is reused). It is unsafe: the call now
 runs on another thread, so objects it shares with the event loop must be thread-safe (a sync
 client, session or connection used from several threads may not be, and a lock acquired in

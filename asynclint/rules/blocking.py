@@ -6,7 +6,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from asynclint.rules.base import BLOCKS, OFFLOAD_FIX_SAFETY, Rule
-from asynclint.rules.offload_examples import FILE_IO_FIXED, SUBPROCESS_FIXED
+from asynclint.rules.offload_examples import (
+    FILE_IO_FIXED,
+    INPUT_FIXED,
+    SUBPROCESS_FIXED,
+)
 
 if TYPE_CHECKING:  # libcst only where a file is checked: `--explain` and warm runs need none
     import libcst as cst
@@ -369,6 +373,7 @@ class BlockingInput(Rule):
     code = "AL107"
     ENDPOINT_DEF_FIX = True
     FIX_SAFETY = OFFLOAD_FIX_SAFETY
+    FIXED = INPUT_FIXED
     name = "blocking-input"
     summary = "`input()` in async code"
     message = BLOCKS

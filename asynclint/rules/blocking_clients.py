@@ -4,7 +4,7 @@ clients, database drivers, sockets and object storage."""
 from __future__ import annotations
 
 from asynclint.rules.base import BLOCKS, OFFLOAD_FIX_SAFETY, Rule
-from asynclint.rules.offload_examples import HTTP_FIXED
+from asynclint.rules.offload_examples import DB_DRIVER_FIXED, HTTP_FIXED, NETWORK_FIXED
 
 
 class BlockingHttp(Rule):
@@ -211,6 +211,7 @@ class BlockingDbDriver(Rule):
     code = "AL105"
     ENDPOINT_DEF_FIX = True
     FIX_SAFETY = OFFLOAD_FIX_SAFETY
+    FIXED = DB_DRIVER_FIXED
     name = "blocking-db-driver"
     summary = "sync database driver (sqlite3, psycopg2, pymysql, pymongo, redis, Elasticsearch) in async code"
     message = BLOCKS
@@ -277,6 +278,7 @@ class BlockingNetwork(Rule):
     code = "AL109"
     ENDPOINT_DEF_FIX = True
     FIX_SAFETY = OFFLOAD_FIX_SAFETY
+    FIXED = NETWORK_FIXED
     name = "blocking-network"
     summary = "blocking sockets, DNS lookups, smtplib, ftplib, boto3, object storage, Kafka in async code"
     message = BLOCKS

@@ -4,6 +4,7 @@ second event loop."""
 from __future__ import annotations
 
 from asynclint.rules.base import BLOCKS, OFFLOAD_FIX_SAFETY, Rule
+from asynclint.rules.offload_examples import SYNC_PRIMITIVE_FIXED
 
 
 class BlockingSyncPrimitive(Rule):
@@ -53,6 +54,7 @@ class BlockingSyncPrimitive(Rule):
     code = "AL106"
     ENDPOINT_DEF_FIX = True
     FIX_SAFETY = OFFLOAD_FIX_SAFETY
+    FIXED = SYNC_PRIMITIVE_FIXED
     name = "blocking-sync-primitive"
     summary = "threading lock/event, queue.Queue, Future.result, Celery result waits in async code"
     message = BLOCKS

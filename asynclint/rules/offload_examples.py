@@ -24,6 +24,14 @@ HTTP_FIXED = (
         "    response = await run_in_threadpool(requests.get, url)  # expect: AL102\n"
         "    await run_in_threadpool(requests.post, url, data=body)  # expect: AL102\n    return response.json()\n",
     ),
+    # a Django module: asgiref's sync_to_async (thread-sensitive: one thread, as the ORM needs)
+    (
+        "import requests\nfrom django.http import JsonResponse\nasync def view(request):\n"
+        "    r = requests.get('https://example.com', timeout=5)  # expect: AL102\n    return JsonResponse(r.json())\n",
+        "import requests\nfrom django.http import JsonResponse\nfrom asgiref.sync import sync_to_async\nasync def view(request):\n"
+        "    r = await sync_to_async(requests.get)('https://example.com', timeout=5)  # expect: AL102\n"
+        "    return JsonResponse(r.json())\n",
+    ),
     # a route that never suspends: declared with `def`, FastAPI runs it in its threadpool
     (
         "import requests\nfrom fastapi import FastAPI\napp = FastAPI()\n@app.get('/items')\n"
@@ -102,5 +110,50 @@ TRANSITIVE_FIXED = (
         "async def report(seconds):\n    return fetch_report(seconds)  # expect: AL110\n",
         "import time\nimport asyncio\ndef fetch_report(seconds):\n    time.sleep(seconds)\n    return 'report'\n"
         "async def report(seconds):\n    return await asyncio.to_thread(fetch_report, seconds)  # expect: AL110\n",
+    ),
+)
+
+DB_DRIVER_FIXED = (
+    # outside a route each call goes to a thread of its own; `sqlite3` objects are bound to the
+    # thread that made them, hence the warning in Fix safety (in a route the `def` fix applies)
+    (
+        "import redis\nasync def hits(r: redis.Redis):\n"
+        "    return r.incr('hits')  # expect: AL105\n",
+        "import redis\nimport asyncio\nasync def hits(r: redis.Redis):\n"
+        "    return await asyncio.to_thread(r.incr, 'hits')  # expect: AL105\n",
+    ),
+)
+
+SYNC_PRIMITIVE_FIXED = (
+    (
+        "import queue\nimport threading\njobs = queue.Queue()\nasync def worker(t: threading.Thread):\n"
+        "    job = jobs.get(timeout=1)  # expect: AL106\n    t.join()  # expect: AL106\n    return job\n",
+        "import queue\nimport threading\nimport asyncio\njobs = queue.Queue()\nasync def worker(t: threading.Thread):\n"
+        "    job = await asyncio.to_thread(jobs.get, timeout=1)  # expect: AL106\n"
+        "    await asyncio.to_thread(t.join)  # expect: AL106\n    return job\n",
+    ),
+    # a `with` on a lock has only advice; a call under it gets no fix that would await there
+    (
+        "import threading\nimport queue\nlock = threading.Lock()\njobs = queue.Queue()\nasync def f():\n"
+        "    with lock:  # expect: AL106\n        return jobs.get()  # expect: AL106\n",
+        "import threading\nimport queue\nlock = threading.Lock()\njobs = queue.Queue()\nasync def f():\n"
+        "    with lock:  # expect: AL106\n        return jobs.get()  # expect: AL106\n",
+    ),
+)
+
+INPUT_FIXED = (
+    (
+        "async def ask():\n    name = input('name? ')  # expect: AL107\n    return name\n",
+        "import asyncio\nasync def ask():\n    name = await asyncio.to_thread(input, 'name? ')  # expect: AL107\n"
+        "    return name\n",
+    ),
+)
+
+NETWORK_FIXED = (
+    (
+        "import socket\nasync def resolve(host):\n"
+        "    return {'host': host, 'ip': socket.gethostbyname(host)}  # expect: AL109\n",
+        "import socket\nimport asyncio\nasync def resolve(host):\n"
+        "    return {'host': host, 'ip': await asyncio.to_thread(socket.gethostbyname, host)}  # expect: AL109\n",
     ),
 )
