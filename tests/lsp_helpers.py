@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import textwrap
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 from lsprotocol import types
 from pytest_lsp import LanguageClient

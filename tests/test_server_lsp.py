@@ -27,6 +27,7 @@ from tests.lsp_helpers import (
 )
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
+APPLY_EDITS: list[types.WorkspaceEdit] = []  # workspace/applyEdit requests the server sent
 
 
 @pytest_lsp.fixture(
@@ -41,6 +42,11 @@ async def client(lsp_client: LanguageClient):
     @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
     def register(params: types.RegistrationParams) -> None:
         return None
+
+    @lsp_client.feature(types.WORKSPACE_APPLY_EDIT)
+    def apply_edit(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
+        APPLY_EDITS.append(params.edit)  # the test applies it to its buffers
+        return types.ApplyWorkspaceEditResult(applied=True)
 
     await lsp_client.initialize_session(types.InitializeParams(
         capabilities=client_capabilities("visual-studio-code"),
@@ -214,3 +220,56 @@ async def test_a_broken_configuration_is_one_message_and_the_server_goes_on(
     said = [m.message for m in client.messages if "AL999" in m.message]
     assert len(said) == 1 and "default configuration" in said[0]
     buffers.close(uri)
+
+
+async def test_a_quick_fix_through_workspace_apply_edit_removes_its_diagnostic(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    buffers, uri = _open_jobs(client, tmp_path / "a")
+    await wait_for(client, uri, lambda d: codes(d) == [(6, "AL101"), (7, "AL203")])
+    APPLY_EDITS.clear()
+    applied = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command="asynclint.applyFix", arguments=[uri, "AL203", 7, 11]
+    ))
+    assert applied is True and len(APPLY_EDITS) == 1
+    buffers.apply(uri, APPLY_EDITS.pop())
+    await wait_for(client, uri, lambda d: codes(d) == [(6, "AL101")])
+    assert "    s.add(x)\n" in buffers.texts[uri]
+    buffers.close(uri)
+
+
+async def test_a_file_changed_on_disk_rechecks_the_open_documents_that_read_it(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    root = write_project(tmp_path / "w", {"app/database.py": SYNC_DATABASE, "app/routes.py": ROUTES})
+    buffers = Buffers(client)
+    routes = buffers.open(root / "app/routes.py")
+    await wait_for(client, routes, lambda d: codes(d) == [(5, "AL201")])
+    (root / "app/database.py").write_text(ASYNC_DATABASE)
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=(root / "app/database.py").as_uri(), type=types.FileChangeType.Changed)
+    ]))
+    await wait_for(client, routes, lambda d: codes(d) == [(5, "AL202")])
+    buffers.close(routes)
+
+
+async def test_on_save_checks_on_open_and_save_only(client: LanguageClient, tmp_path: Path) -> None:
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"asynclint": {"run": "onSave"}}
+    ))
+    try:
+        buffers, uri = _open_jobs(client, tmp_path / "o")
+        await wait_for(client, uri, lambda d: codes(d) == [(6, "AL101"), (7, "AL203")])
+        buffers.replace(uri, SLEEPS.replace("    time.sleep(1)\n", ""))
+        await asyncio.sleep(0.5)
+        assert codes(client.diagnostics[uri]) == [(6, "AL101"), (7, "AL203")]
+        (tmp_path / "o/app/jobs.py").write_text(buffers.texts[uri])
+        client.text_document_did_save(types.DidSaveTextDocumentParams(
+            text_document=types.TextDocumentIdentifier(uri=uri)
+        ))
+        await wait_for(client, uri, lambda d: codes(d) == [(6, "AL203")])
+        buffers.close(uri)
+    finally:
+        client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+            settings={"asynclint": {"run": "onType"}}
+        ))

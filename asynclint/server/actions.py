@@ -65,15 +65,39 @@ def code_actions(
                 if noqa is not None and all(a.title != noqa.title for a in actions):
                     actions.append(noqa)
     if wanted(FIX_ALL):
-        fixed = fix_all(outcome, unsafe_fixes)
-        if fixed is not None:
-            whole = lines.range(1, 1, len(lines.lines) + 1, 1)
+        edit = fix_all_edit(uri, outcome, unsafe_fixes, encoding)
+        if edit is not None:
             actions.append(types.CodeAction(
                 title="asynclint: fix all" + (" (unsafe fixes included)" if unsafe_fixes else ""),
                 kind=FIX_ALL,
-                edit=_edit(uri, outcome.version, [types.TextEdit(range=whole, new_text=fixed)]),
+                edit=edit,
             ))
     return actions
+
+
+def fix_all_edit(
+    uri: str, outcome: Outcome, unsafe_fixes: bool, encoding: str
+) -> types.WorkspaceEdit | None:
+    """Fix-all as one edit replacing the document (None: nothing to fix)."""
+    fixed = fix_all(outcome, unsafe_fixes)
+    if fixed is None:
+        return None
+    lines = Lines(outcome.text, encoding)
+    whole = lines.range(1, 1, len(lines.lines) + 1, 1)
+    return _edit(uri, outcome.version, [types.TextEdit(range=whole, new_text=fixed)])
+
+
+def quick_fix_edit(
+    uri: str, outcome: Outcome, code: str, line: int, column: int, encoding: str
+) -> types.WorkspaceEdit | None:
+    """The edit of the fix of the current finding `code` at (line, column), 1-based; None when
+    there is no such finding or its fix is display-only."""
+    for finding in outcome.current:
+        if (finding.code, finding.line, finding.column) == (code, line, column) and finding.fix:
+            fix = Fix.from_json(finding.fix)
+            if fix.edits and fix.applicability in (SAFE, UNSAFE):
+                return _edit(uri, outcome.version, text_edits(fix.edits, Lines(outcome.text, encoding)))
+    return None
 
 
 def fix_all(outcome: Outcome, unsafe_fixes: bool) -> str | None:

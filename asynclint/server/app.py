@@ -19,7 +19,13 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from asynclint import __version__
-from asynclint.server.actions import FIX_ALL, code_actions, hover
+from asynclint.server.actions import (
+    FIX_ALL,
+    code_actions,
+    fix_all_edit,
+    hover,
+    quick_fix_edit,
+)
 from asynclint.server.convert import Lines, diagnostic
 from asynclint.server.core import Core
 from asynclint.server.settings import (
@@ -30,6 +36,10 @@ from asynclint.server.settings import (
 )
 
 T = TypeVar("T")
+# workspace/executeCommand: the server sends the edit back as workspace/applyEdit (for key
+# bindings and clients whose code actions cannot carry edits).
+APPLY_FIX = "asynclint.applyFix"  # [uri, code, line, column] (1-based, as the JSON output)
+APPLY_FIX_ALL = "asynclint.applyFixAll"  # [uri]
 _WATCHED = ("**/*.py", "**/*.pyi", "**/pyproject.toml")
 
 
@@ -215,6 +225,30 @@ def build(settings: Settings | None = None) -> AsyncLintServer:
         except Exception:  # noqa: BLE001
             ls.log(f"asynclint: internal error in hover:\n{traceback.format_exc()}")
             return None
+
+    async def apply(ls: AsyncLintServer, edit: types.WorkspaceEdit | None, label: str) -> bool:
+        if edit is None:
+            return False
+        result = await ls.workspace_apply_edit_async(
+            types.ApplyWorkspaceEditParams(edit=edit, label=label)
+        )
+        return bool(result and result.applied)
+
+    @server.command(APPLY_FIX)
+    async def apply_fix(ls: AsyncLintServer, uri: str, code: str, line: int, column: int) -> bool:
+        outcome = ls.core.outcomes.get(uri)
+        if outcome is None or not isinstance(line, int) or not isinstance(column, int):
+            return False
+        edit = quick_fix_edit(uri, outcome, str(code), line, column, ls.encoding())
+        return await apply(ls, edit, f"asynclint: fix {code}")
+
+    @server.command(APPLY_FIX_ALL)
+    async def apply_fix_all(ls: AsyncLintServer, uri: str) -> bool:
+        outcome = ls.core.outcomes.get(uri)
+        if outcome is None:
+            return False
+        edit = fix_all_edit(uri, outcome, ls.core.settings.unsafe_fixes, ls.encoding())
+        return await apply(ls, edit, "asynclint: fix all")
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: AsyncLintServer, params: None) -> None:

@@ -54,7 +54,11 @@ class _Project:
     def __init__(self, root: Path, config: Config, cache: bool, cache_dir: Path | None) -> None:
         self.root = root
         self.config = config
-        self.modules: ModuleMap = project_modules(root, config, cache, cache_dir)
+        # A buffer for a file in a directory not created yet: a project of no files.
+        self.modules: ModuleMap = (
+            project_modules(root, config, cache, cache_dir) if os.path.isdir(root)
+            else ModuleMap(root, [])
+        )
         self.worker = CheckWorker(check_options(config, self.modules, cache, cache_dir))
         self.forget: set[str] = set()
         self._names: dict[str, set[str]] | None = None
