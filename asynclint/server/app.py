@@ -144,11 +144,14 @@ def build(settings: Settings | None = None) -> AsyncLintServer:
         item = params.text_document
         if item.language_id not in ("python", "") and not item.uri.endswith((".py", ".pyi")):
             return
-        path = to_fs_path(item.uri)
+        # Only files: an untitled buffer has no directory, so no project and no configuration.
+        path = to_fs_path(item.uri) if item.uri.startswith("file:") else None
         if path is None:
             return
-        await ls.call(ls.core.open, item.uri, path, item.text, item.version)
+        others = await ls.call(ls.core.open, item.uri, path, item.text, item.version)
         ls.schedule(item.uri)
+        for other in others:
+            ls.schedule(other, ls.debounce())
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     async def did_change(ls: AsyncLintServer, params: types.DidChangeTextDocumentParams) -> None:

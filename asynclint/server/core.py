@@ -17,13 +17,15 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from asynclint.api import check_options, project_modules, select_findings
+from asynclint.api import check_options, select_findings
 from asynclint.config import Config, ConfigError, find_config, load_config
 from asynclint.findings import FileResult, Finding
+from asynclint.index.cache import cache_location
 from asynclint.index.modules import ModuleMap, find_root
 from asynclint.server.settings import Settings
 from asynclint.server.worker import CheckWorker
 from asynclint.tasks import Task
+from asynclint.walk_cache import project_files
 
 SYNTAX_ERROR = "AL001"
 
@@ -51,14 +53,20 @@ class Outcome:
 
 
 class _Project:
-    def __init__(self, root: Path, config: Config, cache: bool, cache_dir: Path | None) -> None:
+    def __init__(
+        self, root: Path, config: Config, cache: bool, cache_dir: Path | None, buffers: list[str]
+    ) -> None:
         self.root = root
         self.config = config
         # A buffer for a file in a directory not created yet: a project of no files.
-        self.modules: ModuleMap = (
-            project_modules(root, config, cache, cache_dir) if os.path.isdir(root)
-            else ModuleMap(root, [])
-        )
+        location = cache_location(root, cache_dir) if cache else None
+        files = project_files(root, config, location) if os.path.isdir(root) else []
+        self.files = {os.path.abspath(file) for file in files}
+        # Open buffers of files not on disk yet (a new module) are modules too: their text
+        # stands for them, so what imports them is checked with their facts before a save.
+        new = [path for path in buffers if Path(path).is_relative_to(root) and path not in self.files]
+        self.files |= set(new)
+        self.modules = ModuleMap(root, [*files, *map(Path, new)])
         self.worker = CheckWorker(check_options(config, self.modules, cache, cache_dir))
         self.forget: set[str] = set()
         self._names: dict[str, set[str]] | None = None
@@ -88,9 +96,16 @@ class Core:
         self._said: set[str] = set()
 
     # -- documents --------------------------------------------------------------------------
-    def open(self, uri: str, path: str, text: str, version: int | None = None) -> None:
-        self.documents[uri] = Document(os.path.abspath(path), text, version)
-        self._changed(self.documents[uri].path)
+    def open(self, uri: str, path: str, text: str, version: int | None = None) -> list[str]:
+        """A buffer opened; the other open documents to re-check (when it is a new module)."""
+        document = self.documents[uri] = Document(os.path.abspath(path), text, version)
+        self._changed(document.path)
+        for key, project in list(self._projects.items()):
+            if Path(document.path).is_relative_to(key[0]) and document.path not in project.files:
+                project.worker.close()  # a module the map does not have: build it again
+                del self._projects[key]
+                return [other for other in self.documents if other != uri]
+        return []
 
     def change(self, uri: str, text: str, version: int | None = None) -> list[str]:
         """A buffer's new text; the other open documents whose checks read it (to re-check)."""
@@ -174,7 +189,8 @@ class Core:
         key = (find_root(Path(path)), source)
         project = self._projects.get(key)
         if project is None:
-            project = _Project(key[0], config, self._cache, self._cache_dir)
+            buffers = [document.path for document in self.documents.values()]
+            project = _Project(key[0], config, self._cache, self._cache_dir, buffers)
             self._projects[key] = project
         return project
 
