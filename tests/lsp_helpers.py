@@ -6,9 +6,11 @@ import asyncio
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lsprotocol import types
-from pytest_lsp import LanguageClient
+if TYPE_CHECKING:  # the core's tests run without the lsp extra
+    from lsprotocol import types
+    from pytest_lsp import LanguageClient
 
 DATABASE = """
     from sqlalchemy import create_engine
