@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from asynclint.server.core import Core
+from asynclint.server.settings import Settings
 from tests.lsp_helpers import ASYNC_DATABASE, ROUTES, SYNC_DATABASE, write_project
 
 
@@ -48,5 +49,26 @@ def test_an_open_buffer_of_a_file_not_on_disk_is_a_module_for_the_others(tmp_pat
         assert core.open(new.as_uri(), str(new), SYNC_DATABASE, 1) == [routes]
         assert _codes(core, routes) == [(5, "AL201")]
         assert not new.exists()
+    finally:
+        core.shutdown()
+
+
+def test_settings_and_a_changed_pyproject_decide_what_is_reported(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {"app/database.py": SYNC_DATABASE, "app/routes.py": ROUTES})
+    routes = root / "app/routes.py"
+    core = Core(Settings(ignore=("AL201",)))
+    try:
+        core.open(routes.as_uri(), str(routes), routes.read_text(), 1)
+        assert _codes(core, routes.as_uri()) == []
+        core.configure(Settings())
+        assert _codes(core, routes.as_uri()) == [(5, "AL201")]
+        (root / "pyproject.toml").write_text("[tool.asynclint]\nignore = ['AL2']\n")
+        assert core.files_changed([str(root / "pyproject.toml")]) == [routes.as_uri()]
+        assert _codes(core, routes.as_uri()) == []
+        (root / "pyproject.toml").write_text("[tool.asynclint]\nignore = 'AL2'\n")
+        core.files_changed([str(root / "pyproject.toml")])
+        assert _codes(core, routes.as_uri()) == [(5, "AL201")]  # the defaults, and one message
+        assert [m for m in core.take_messages() if "ignore" in m and "default" in m]
+        assert core.check(routes.as_uri()) is not None and not core.take_messages()
     finally:
         core.shutdown()

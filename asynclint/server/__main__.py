@@ -30,10 +30,17 @@ def main(argv: Sequence[str] | None = None) -> None:
             sys.exit(2)
         raise
     server = build()
-    if arguments.tcp is not None:
-        server.start_tcp(arguments.host, arguments.tcp)
-    else:
-        server.start_io()
+    try:
+        if arguments.tcp is not None:
+            server.start_tcp(arguments.host, arguments.tcp)
+        else:
+            server.start_io()
+    except OSError as error:  # the port is taken, or not ours to listen on
+        sys.stderr.write(f"asynclint server: cannot listen on {arguments.host}:{arguments.tcp}: "
+                         f"{error.strerror or error}\n")
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)
 
 
 if __name__ == "__main__":
