@@ -72,3 +72,16 @@ def test_settings_and_a_changed_pyproject_decide_what_is_reported(tmp_path: Path
         assert core.check(routes.as_uri()) is not None and not core.take_messages()
     finally:
         core.shutdown()
+
+
+def test_a_file_changed_on_disk_unannounced_is_read_again_at_the_next_check(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {"app/database.py": SYNC_DATABASE, "app/routes.py": ROUTES})
+    routes = root / "app/routes.py"
+    core = Core()
+    try:
+        core.open(routes.as_uri(), str(routes), routes.read_text(), 1)
+        assert _codes(core, routes.as_uri()) == [(5, "AL201")]
+        (root / "app/database.py").write_text(ASYNC_DATABASE + "\n")  # no notification
+        assert _codes(core, routes.as_uri()) == [(5, "AL202")]
+    finally:
+        core.shutdown()

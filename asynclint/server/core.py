@@ -70,6 +70,27 @@ class _Project:
         self.worker = CheckWorker(check_options(config, self.modules, cache, cache_dir))
         self.forget: set[str] = set()
         self._names: dict[str, set[str]] | None = None
+        self._stats: dict[str, tuple[int, int] | None] = {}  # path -> (mtime_ns, size) seen
+
+    def touched(self, modules: set[str]) -> list[str]:
+        """The files of `modules` whose stat changed since the last look (a checkout, or an
+        editor that watches nothing): a safety net under the client's notifications. Files
+        seen for the first time are recorded."""
+        changed = []
+        for name in modules:
+            file = self.modules.modules.get(name)
+            if file is None:
+                continue
+            path = os.path.abspath(file)
+            try:
+                info = os.stat(path)
+                now: tuple[int, int] | None = (info.st_mtime_ns, info.st_size)
+            except OSError:
+                now = None
+            if path in self._stats and self._stats[path] != now:
+                changed.append(path)
+            self._stats[path] = now
+        return changed
 
     def names_of(self, path: str) -> set[str]:
         """Every module name the map gives the file at `path` (and its own package name)."""
@@ -212,6 +233,8 @@ class Core:
             for other_uri, other in self.documents.items()
             if other_uri != uri
         }
+        for path in project.touched(self._reads.get(uri, set())):
+            self._changed(path)
         forget, project.forget = sorted(project.forget), set()
         task = Task(document.path, project.modules.name_of(Path(document.path)), document.text,
                     explicit=True)
@@ -223,6 +246,7 @@ class Core:
             self._say(f"asynclint: {error.path}: {error.message}")
         if result.reads is not None:
             self._reads[uri] = set(result.reads)
+            project.touched(self._reads[uri])  # their stat now, for the next check's look
         findings = project.config.fix_policy().apply(select_findings([result], project.config))
         previous = self.outcomes.get(uri)
         outcome = Outcome(findings, [], document.version, document.text)
