@@ -30,12 +30,7 @@ from asynclint.checks.serialised import Serialisation
 from asynclint.checks.usage import Usage
 from asynclint.index.project import Project
 from asynclint.fixes.display_only import advice
-from asynclint.fixes.endpoint_def import (
-    LOOP_MODULES,
-    THREADPOOL_FIXES,
-    endpoint_def_fix,
-    runs_in_threadpool_as_def,
-)
+from asynclint.fixes.settle import settle_fixes
 from asynclint.fixes.locate import PendingFix
 from asynclint.index.summary import ModuleSummary, Unit
 
@@ -140,22 +135,7 @@ class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Serialisation, Iteratio
         self.refs.methods.pop()
         self._class_names.pop()
         self.scopes.pop()
-        if frame.lock_blocks:
-            _no_suspending_fix_under_locks(frame)
-        if runs_in_threadpool_as_def(frame):
-            name = original_node.name.value
-            hint = f"; or declare `{name}` with `def` so FastAPI runs it in the threadpool"
-            for report in frame.reports:
-                if report.code in THREADPOOL_FIXES:
-                    report.suggestion += hint
-            loop_names = frozenset(
-                name for name, binding in self.summary.bindings.items()
-                if (binding.qualified or "").split(".")[0] in LOOP_MODULES
-            )
-            def_fix = endpoint_def_fix(frame, original_node, [report.code for report in frame.reports], loop_names)
-            if def_fix is not None:
-                for report in frame.reports:
-                    report.fix = def_fix
+        settle_fixes(frame, original_node, self.summary.bindings)
         self.reports.extend(frame.reports)
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
@@ -409,20 +389,3 @@ class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Serialisation, Iteratio
             endpoint=owner.endpoint,
             fix=fix,
         )
-
-
-def _no_suspending_fix_under_locks(frame: Frame) -> None:
-    """Drop the fixes that would `await` inside a `with` on a threading lock: while the task
-    waits there holding the lock, another task of the loop that reaches the `with` blocks the
-    loop on it, and the first never resumes to release it (a deadlock)."""
-    inside: set[int] = set()
-    for block in frame.lock_blocks:
-        stack: list[cst.CSTNode] = [block.body]
-        while stack:
-            node = stack.pop()
-            inside.add(id(node))
-            stack.extend(node.children)
-    for report in frame.reports:
-        fix = report.fix
-        if fix is not None and fix.awaits and any(id(edit.node) in inside for edit in fix.edits):
-            report.fix = None
