@@ -52,8 +52,12 @@ class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Serialisation, Iteratio
         self.reports: list[Report] = []
         self.extra_calls: Mapping[str, Blocking] = extra_calls or {}
         self.offload_functions = OFFLOAD_FUNCTIONS | extra_offload
+        roots = {(binding.qualified or "").split(".")[0] for binding in summary.bindings.values()}
+        # a Django module (not a FastAPI/Starlette one): asgiref's bridge, `sync_to_async(fn)(a)`
+        self.django_offload = "django" in roots and not roots & {"fastapi", "starlette"}
         self.offload_text = (
-            "await run_in_threadpool" if summary.uses_framework else "await asyncio.to_thread"
+            "await run_in_threadpool" if summary.uses_framework
+            else "await sync_to_async" if self.django_offload else "await asyncio.to_thread"
         )
         self._class_names: list[str | None] = [
             summary.qualified(unit.class_name) if unit.class_name else None
@@ -331,14 +335,14 @@ class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Serialisation, Iteratio
         steps = " → ".join([info.display, *(str(link) for link in chain)])
         helper = (info.project or "").rpartition(".")[2]
         if generator:  # offloading the call would only make the generator in the thread
-            suggestion = (
+            suggestion = self._bridged(
                 f"iterate it in a thread: `{self.offload_text}(list, {source(node)})`, or make "
-                f"`{helper}` an async generator"
+                f"`{helper}` an async generator", "list", source(node)
             )
         else:
-            suggestion = self._offload_hint(node, func_args) or TRANSITIVE.format(
+            suggestion = self._offload_hint(node, func_args) or self._bridged(TRANSITIVE.format(
                 offload=self.offload_text, func_args=func_args, helper=helper
-            )
+            ), func_text, args)
         fix = None if generator else self.offload_fix(node)
         self._report(node, "AL110", {"call": info.display, "chain": steps}, suggestion, fix)
 

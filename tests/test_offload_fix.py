@@ -158,3 +158,13 @@ def test_a_call_after_the_lock_block_is_still_offloaded() -> None:
         "    with lock:\n        pass\n    requests.get(url)\n"
     )
     assert _fix(text).endswith("    with lock:\n        pass\n    await asyncio.to_thread(requests.get, url)\n")
+
+
+def test_in_a_django_module_the_help_offloads_as_the_fix_does() -> None:
+    text = (
+        "import requests\nfrom django.http import JsonResponse\nasync def view(request, url):\n"
+        "    return JsonResponse(requests.get(url, timeout=5).json())\n"
+    )
+    (finding,) = _findings(text)
+    assert "`await sync_to_async(requests.get)(url, timeout=5)`" in finding.suggestion
+    assert "to_thread" not in finding.suggestion

@@ -48,6 +48,14 @@ class BlockingCalls:
             if isinstance(arg.value, cst.Call):
                 self._offloaded[id(arg.value)] = wrapper.rpartition(".")[2]
 
+    def _bridged(self, suggestion: str, func: str, args: str) -> str:
+        """In a Django module the offload in a suggestion is asgiref's `sync_to_async(fn)(a)`,
+        which takes the callable alone, as the fix writes it."""
+        if not self.django_offload:
+            return suggestion
+        written = f"await sync_to_async({func}" + (f", {args}" if args else "") + ")"
+        return suggestion.replace(written, f"await sync_to_async({func})({args})")
+
     def _offload_hint(self, node: cst.CSTNode, func_args: str) -> str | None:
         wrapper = self._offloaded.get(id(node))
         if wrapper is None:
@@ -63,12 +71,12 @@ class BlockingCalls:
         if self._opened_here(node, info):
             return
         func_args = func_text + (", " + args if args else "")
-        suggestion = self._offload_hint(node, func_args) or entry.suggestion.format(
+        suggestion = self._offload_hint(node, func_args) or self._bridged(entry.suggestion.format(
             args=args or "...",
             method=info.method or (info.qualified or "get").rpartition(".")[2],
             func_args=func_args,
             offload=self.offload_text,
-        )
+        ), func_text, args)
         detail = AWAITED if self._roles.get(id(node)) == "await" else ""
         fix = self._sleep_fix(node) if entry.code == "AL101" else None
         if entry.code in OFFLOADED and isinstance(node, cst.Call):
@@ -107,8 +115,7 @@ class BlockingCalls:
             return None
         if self._roles.get(id(node)) not in ("discard", "assign", "return", "arg", None):
             return None
-        roots = {(binding.qualified or "").split(".")[0] for binding in self.summary.bindings.values()}
-        if "django" in roots and not roots & {"fastapi", "starlette"}:
+        if self.django_offload:
             # Django's own bridge: `await sync_to_async(fn)(a)`, thread-sensitive by default
             name, needs_import = self._imported_name(SYNC_TO_ASYNC, "sync_to_async")
             if name is None:
