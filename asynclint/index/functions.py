@@ -17,23 +17,16 @@ from asynclint.analysis.usage import Uses, ast_uses, decided, target_key
 from asynclint.analysis.values import Annotated, Attr, Item, Name, Ref
 from asynclint.index.assigned import Assigned, add_value, state_attribute
 from asynclint.index.ast_refs import AstRefs, dotted, may_not_wait_call, unpacked_pairs
+from asynclint.index.declarations import (
+    declared_return,
+    declares_async_iterator,
+    decorated_by,
+    decorator_name,
+)
 from asynclint.index.depends import decorator_dependencies, may_be_alias
 from asynclint.index.load_once import guarded_after, load_once_guard
 from asynclint.index.loop_guard import loopless_after, loopless_branch
 from asynclint.index.param_reads import parameter_reads
-
-_GENERATOR_TYPES = frozenset(
-    {"typing.Iterator", "typing.Generator", "typing.AsyncIterator", "typing.AsyncGenerator",
-     "collections.abc.Iterator", "collections.abc.Generator", "collections.abc.AsyncIterator",
-     "collections.abc.AsyncGenerator", "typing.Iterable", "typing.AsyncIterable"}
-)
-# An `async def` declared to return one of these is an async iterator, not a coroutine
-# function, even without a `yield` in its body (a protocol's or an abstract class's stub).
-_ASYNC_ITERATOR_TYPES = frozenset(
-    {"typing.AsyncIterator", "typing.AsyncGenerator", "typing.AsyncIterable",
-     "collections.abc.AsyncIterator", "collections.abc.AsyncGenerator",
-     "collections.abc.AsyncIterable"}
-)
 
 
 @dataclass(frozen=True)
@@ -380,7 +373,7 @@ def analyse_function(
     `scopes` holds the module bindings (a scope is pushed and popped)."""
     refs = AstRefs(scopes)
     # Decorators are evaluated in the enclosing scope, before the function's own.
-    memoised = any(refs.qualified(_decorated_by(d)) in MEMOISERS for d in node.decorator_list)
+    memoised = any(refs.qualified(decorated_by(d)) in MEMOISERS for d in node.decorator_list)
     scopes.push()
     try:
         arguments = node.args
@@ -402,7 +395,7 @@ def analyse_function(
                 scopes.bind(star.arg)
         body = _Body(refs, package, node.body)
         body.block(node.body)
-        returns = body.returned[0] if body.returned else _declared_return(node.returns, refs)
+        returns = body.returned[0] if body.returned else declared_return(node.returns, refs)
         reads = parameter_reads(node) if class_name is None and "." not in qualname else {}
         facts = FunctionFacts(
             qualname=qualname,
@@ -410,10 +403,10 @@ def analyse_function(
             is_async=isinstance(node, ast.AsyncFunctionDef),
             calls=tuple(body.calls),
             returns=returns,
-            decorators=tuple(_decorator_name(decorator) for decorator in node.decorator_list),
+            decorators=tuple(decorator_name(decorator) for decorator in node.decorator_list),
             memoised=memoised,
             yields=body.yields,
-            returns_async_iterator=_declares_async_iterator(node.returns, refs),
+            returns_async_iterator=declares_async_iterator(node.returns, refs),
             param_reads=reads,
             params=tuple(arg.arg for arg in positional) if reads else (),
             depends=tuple(depends) if class_name is None and "." not in qualname else (),
@@ -421,29 +414,3 @@ def analyse_function(
         return facts, Assigned(body.self_attrs, body.state_attrs)
     finally:
         scopes.pop()
-
-
-def _decorated_by(decorator: ast.expr) -> ast.expr:
-    """The decorator's callable: `lru_cache` in `@lru_cache(maxsize=None)`."""
-    return decorator.func if isinstance(decorator, ast.Call) else decorator
-
-
-def _decorator_name(decorator: ast.expr) -> str:
-    parts = dotted(_decorated_by(decorator))
-    return ".".join(parts) if parts else "<expression>"
-
-
-def _declares_async_iterator(annotation: ast.expr | None, refs: AstRefs) -> bool:
-    if isinstance(annotation, ast.Subscript):
-        annotation = annotation.value
-    return annotation is not None and refs.qualified(annotation) in _ASYNC_ITERATOR_TYPES
-
-
-def _declared_return(annotation: ast.expr | None, refs: AstRefs) -> Ref | None:
-    if annotation is None:
-        return None
-    if isinstance(annotation, ast.Subscript) and refs.qualified(annotation.value) in _GENERATOR_TYPES:
-        inner = annotation.slice
-        annotation = inner.elts[0] if isinstance(inner, ast.Tuple) else inner
-    ref = refs.annotation(annotation)
-    return ref if isinstance(ref, Annotated) else None
