@@ -194,3 +194,25 @@ def test_every_function_blockbuster_patches_maps_to_a_blocking_code() -> None:
     assert set(mapped) == set(BlockBuster().functions)
     assert set(mapped.values()) <= {"AL101", "AL103", "AL105", "AL106", "AL107", "AL109", "AL111"}
     assert mapped["time.sleep"] == "AL101" and mapped["io.TextIOWrapper.read"] == "AL103"
+
+
+def test_waiting_for_a_child_is_reported_and_polling_it_is_not(modules: Path) -> None:
+    main = program(modules, "prog_child", """\
+        import os
+        import subprocess
+        import sys
+
+        async def poll():
+            child = subprocess.Popen([sys.executable, "-c", "pass"])
+            while os.waitpid(child.pid, os.WNOHANG) == (0, 0):
+                pass
+            return child
+
+        async def wait():
+            child = subprocess.Popen([sys.executable, "-c", "pass"])
+            return child.wait()
+    """)
+    assert [f.code for f in run(Config(), modules, main.poll) if f.line == 7] == []
+    waited = [f for f in run(Config(), modules, main.wait) if f.line == 13]
+    assert [(f.code, f.function) for f in waited] == [("AL104", "wait")]
+    assert waited[0].message.startswith("subprocess.Popen.wait() blocked the event loop in wait")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -55,6 +56,11 @@ LOCKS = frozenset({"threading.Lock.acquire", "threading.Lock.acquire_lock"})
 FILE_METHODS = "io."
 
 
+def _no_hang(pid: Any = None, options: Any = 0, *_: Any, **__: Any) -> bool:
+    """`os.waitpid(pid, os.WNOHANG)` returns at once: not blocking."""
+    return isinstance(options, int) and bool(options & os.WNOHANG)
+
+
 def _numeric_host(host: Any, *_: Any, **__: Any) -> bool:
     """A literal address resolves without asking anyone: not blocking."""
     if isinstance(host, bytes):
@@ -77,9 +83,11 @@ ADDED: dict[str, tuple[str, Callable[..., bool] | None]] = {
     "socket.gethostbyname_ex": ("socket.gethostbyname_ex", _numeric_host),
     "socket.gethostbyaddr": ("socket.gethostbyaddr", _numeric_host),
     "os.system": ("os.system", None),
+    # what `subprocess.run` / `Popen.wait` wait in (on 3.13 its start-up reads nothing that
+    # blockbuster watches); asyncio's child watchers call it with WNOHANG, which does not wait
+    "os.waitpid": ("os.waitpid", _no_hang),
 }
-# Not added: `os.waitpid` (asyncio's child watchers call it on the loop with WNOHANG), a lock's
-# `__enter__` (a C slot forbiddenfruit cannot curse: `with lock:` is not seen).
+# Not added: a lock's `__enter__` (a C slot forbiddenfruit cannot curse: `with lock:` is not seen).
 
 
 @dataclass

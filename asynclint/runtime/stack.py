@@ -15,14 +15,16 @@ helpers it called — AL110's chain — and the finding is reported at the corou
 
 from __future__ import annotations
 
+import gc
 import inspect
+import linecache
 import os
 import site
 import sys
 import sysconfig
 from dataclasses import dataclass
 from itertools import islice
-from types import FrameType
+from types import CodeType, FrameType
 
 import asynclint
 
@@ -114,6 +116,11 @@ def site_of(frame: FrameType) -> Site:
         if span is not None and span[0] is not None:
             line, end_line = span[0], span[1] or span[0]
             column, end_column = span[2] or 0, span[3] or 0
+    if positions is None:
+        # Python 3.10 knows the line only: the statement's start, where the static rule puts a
+        # call that is a statement of its own
+        text = linecache.getline(code.co_filename, line)
+        column, end_column = len(text) - len(text.lstrip(" \t")), len(text.rstrip("\r\n"))
     return Site(
         filename=code.co_filename,
         line=line,
@@ -121,8 +128,17 @@ def site_of(frame: FrameType) -> Site:
         end_line=end_line,
         end_column=end_column + 1,
         module=str(frame.f_globals.get("__name__", "")),
-        function=getattr(code, "co_qualname", code.co_name),
+        function=getattr(code, "co_qualname", None) or _qualname(code),
     )
+
+
+def _qualname(code: CodeType) -> str:
+    """Python 3.10's code objects have no `co_qualname`: the function that runs `code` has it
+    (looked up only for a finding, so the cost does not matter)."""
+    for referrer in gc.get_referrers(code):
+        if inspect.isfunction(referrer) and referrer.__code__ is code:
+            return referrer.__qualname__
+    return code.co_name
 
 
 def public_names(module: str, qualname: str) -> tuple[str, ...]:
@@ -184,7 +200,7 @@ def attribute(frame: FrameType | None, kinds: FrameKinds) -> Attribution | None:
     if entry_frame is not None:
         code = entry_frame.f_code
         entry = public_names(
-            str(entry_frame.f_globals.get("__name__", "")), getattr(code, "co_qualname", code.co_name)
+            str(entry_frame.f_globals.get("__name__", "")), getattr(code, "co_qualname", None) or _qualname(code)
         )
     transitive = coroutine is not None and bool(user_sites)  # a sync helper made the call
     return Attribution(
