@@ -8,18 +8,16 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from asynclint import source
 from asynclint.analysis.values import Ref
 from asynclint.index.assigned import add_value, one_value
-from asynclint.index.reads import UNREADABLE, module_digest
 from asynclint.index.summary import ModuleSummary
 
 _MAX_CLASSES = 16  # a class and its project bases, for inherited attributes and methods
 
 
 class AttributeFacts:
-    """Mixin of Project: relies on its `follow`, `summary`, `modules`, `_summaries`, `_state`
-    and `_class_chains`."""
+    """Mixin of Project: relies on its `follow`, `summary`, `modules`, `_summaries_mentioning`,
+    `_state` and `_class_chains`."""
 
     def _classes(self, class_name: str) -> tuple[tuple[ModuleSummary, str], ...]:
         """A project class and its project bases (depth first, left to right, each once);
@@ -56,36 +54,16 @@ class AttributeFacts:
         checking = self.checking if self.checking not in self.modules else None
         if self._state is None or self._state[0] != checking:
             with self.reads.capture() as reads:
-                self._state = (checking, self._collect_state(checking), reads)
+                self._state = (checking, self._collect_state(), reads)
         else:
             self.reads.charge(self._state[2])
         values = self._state[1].get(name)
         return one_value(values) if values else None
 
-    def _collect_state(self, checking: str | None) -> dict[str, list[Ref | None]]:
+    def _collect_state(self) -> dict[str, list[Ref | None]]:
         state: dict[str, list[Ref | None]] = {}
-        # The project's modules and the file being checked — not whatever else this process
-        # happened to load: a worker's history must not decide a finding.
-        for module in sorted({*self.modules, *([checking] if checking else [])}):
-            if module not in self._summaries and not self._mentions_state(module):
-                continue
-            summary = self.summary(module)
-            for name, values in (summary.state_attrs if summary else {}).items():
+        for summary in self._summaries_mentioning((".state.",)):
+            for name, values in summary.state_attrs.items():
                 for value in values:
                     add_value(state.setdefault(name, []), value)
         return state
-
-
-    def _mentions_state(self, module: str) -> bool:
-        """A cheap look at the text: can this module assign to `<x>.state.<name>`? A module
-        that cannot is a read too: the day it does, the state it adds may change a finding."""
-        path = self.modules[module]
-        try:
-            text = source.read(str(path))
-        except source.SourceError:
-            self.reads.note(module, UNREADABLE)
-            return False
-        if ".state." in text:
-            return True
-        self.reads.note(module, module_digest(module, path, text))
-        return False

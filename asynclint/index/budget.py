@@ -16,11 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from asynclint import source
 from asynclint.analysis.names import AMBIGUOUS
 from asynclint.analysis.values import Annotated
 from asynclint.index.chains import shown_path
-from asynclint.index.reads import UNREADABLE, module_digest
 from asynclint.index.summary import ModuleSummary
 from asynclint.index.threadpool import Engine
 
@@ -69,7 +67,7 @@ def connections(engine: Engine) -> int | None:
 
 class ThreadBudget:
     """Mixin of Project: relies on its `follow`, `function`, `summary`, `modules`,
-    `_summaries`, `checking`, `reads`, `module_value` and `_budget`."""
+    `_summaries_mentioning`, `checking`, `reads`, `module_value` and `_budget`."""
 
     # -- one route ------------------------------------------------------------------------------
     def route_budget(self, summary: ModuleSummary, qualname: str) -> RouteBudget | None:
@@ -221,31 +219,6 @@ class ThreadBudget:
             for route in sorted(summary.routes)
         ]
 
-    def _summaries_mentioning(self, markers: tuple[str, ...]) -> list[ModuleSummary]:
-        checking = self.checking if self.checking not in self.modules else None
-        found = []
-        for module in sorted({*self.modules, *([checking] if checking else [])}):
-            if module not in self._summaries and not self._mentions(module, markers):
-                continue
-            summary = self.summary(module)
-            if summary is not None:
-                found.append(summary)
-        return found
-
-    def _mentions(self, module: str, markers: tuple[str, ...]) -> bool:
-        """A cheap look at a project module's text: does it contain one of `markers`? One that
-        does not is a read too: the day it does, the fact collected may change."""
-        path = self.modules[module]
-        try:
-            text = source.read(str(path))
-        except source.SourceError:
-            self.reads.note(module, UNREADABLE)
-            return False
-        if any(marker in text for marker in markers):
-            return True
-        self.reads.note(module, module_digest(module, path, text))
-        return False
-
 
 def _is_test_module(module: str) -> bool:
     parts = module.split(".")
@@ -262,4 +235,3 @@ def _qualified_text(summary: ModuleSummary, text: str) -> str | None:
         return None
     head = binding.qualified or summary.qualified(parts[0])
     return ".".join([head, *parts[1:]])
-

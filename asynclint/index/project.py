@@ -79,6 +79,46 @@ class Project(AttributeFacts, ChainFacts, RoutePaths, ThreadBudget):
         self._schemas: Memo[str, Schema | None] = Memo(self.reads)
         self._follows: Memo[str, tuple[ModuleSummary, str] | None] = Memo(self.reads)
 
+    # -- project-wide searches ------------------------------------------------------------------
+    def _project_summaries(self, look: Callable[[str], bool]) -> list[ModuleSummary]:
+        """The summaries of the project's modules and of the file being checked — not whatever
+        else this process happened to load: a worker's history must not decide a finding —
+        that are summarised already or whose text `look` finds worth summarising."""
+        checking = self.checking if self.checking not in self.modules else None
+        found = []
+        for module in sorted({*self.modules, *([checking] if checking else [])}):
+            if module not in self._summaries and not look(module):
+                continue
+            summary = self.summary(module)
+            if summary is not None:
+                found.append(summary)
+        return found
+
+    def _summaries_mentioning(self, markers: tuple[str, ...]) -> list[ModuleSummary]:
+        return self._project_summaries(lambda module: self._mentions(module, markers))
+
+    def _mentions(self, module: str, markers: tuple[str, ...]) -> bool:
+        """A cheap look at a project module's text: does it contain one of `markers`?"""
+        text = self._module_text(module)
+        if text is None:
+            return False
+        return any(marker in text for marker in markers) or self._unmentioned(module, text)
+
+    def _module_text(self, module: str) -> str | None:
+        """The text of a project module, for a cheap look before summarising it (None, noted as
+        a read, when it cannot be read)."""
+        try:
+            return source.read(str(self.modules[module]))
+        except source.SourceError:
+            self.reads.note(module, UNREADABLE)
+            return None
+
+    def _unmentioned(self, module: str, text: str) -> bool:
+        """A module a search passes over is a read too: the day its text changes, the fact
+        collected may change. False, for the search."""
+        self.reads.note(module, module_digest(module, self.modules[module], text))
+        return False
+
     # -- summaries ------------------------------------------------------------------------------
     def load(
         self,

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import re
 
-from asynclint import source
-from asynclint.index.reads import UNREADABLE, module_digest
 from asynclint.index.routers import APP, Node
 from asynclint.index.summary import ModuleSummary
 
@@ -40,7 +38,8 @@ def _join(prefix: str, path: str | None) -> str:
 
 class RoutePaths:
     """Mixin of Project: relies on its `follow`, `summary`, `modules`, `_summaries`, `checking`,
-    `reads`, `_mentions`, `_routing` and `_node_prefixes`."""
+    `reads`, `_project_summaries`, `_module_text`, `_unmentioned`, `_routing` and
+    `_node_prefixes`."""
 
     def route_paths(self, summary: ModuleSummary, qualname: str) -> tuple[str, ...]:
         """The full paths of a route (a qualname in `summary.routes`), sorted."""
@@ -108,20 +107,15 @@ class RoutePaths:
             self._dependencies.clear()
             self._dependency_texts = {}
             with self.reads.capture() as reads:
-                self._routing = (checking, self._collect_includes(checking), reads)
+                self._routing = (checking, self._collect_includes(), reads)
         else:
             self.reads.charge(self._routing[2])
         return self._routing[1]
 
-    def _collect_includes(self, checking: str | None) -> Includes:
+    def _collect_includes(self) -> Includes:
         includes: Includes = {}
-        # The project's modules and the file being checked — not whatever else this process
-        # happened to load: a worker's history must not decide a message.
-        for module in sorted({*self.modules, *([checking] if checking else [])}):
-            if module not in self._summaries and not self._may_include(module):
-                continue
-            summary = self.summary(module)
-            for include in summary.routing.includes if summary else ():
+        for summary in self._project_summaries(self._may_include):
+            for include in summary.routing.includes:
                 parent = self._canonical(include.parent)
                 child = self._canonical(include.child)
                 edge = (parent, include.prefix)
@@ -133,18 +127,12 @@ class RoutePaths:
         """A cheap look at the text: can this module include or mount a router? One that
         cannot is a read too. The text of a module that can pass something to Depends() is
         kept for `_declared_dependencies`."""
-        path = self.modules[module]
-        try:
-            text = source.read(str(path))
-        except source.SourceError:
-            self.reads.note(module, UNREADABLE)
+        text = self._module_text(module)
+        if text is None:
             return False
         if any(marker in text for marker in _DEPENDENCY_MARKERS):
             self._dependency_texts[module] = text
-        if any(marker in text for marker in _INCLUDE_MARKERS):
-            return True
-        self.reads.note(module, module_digest(module, path, text))
-        return False
+        return any(marker in text for marker in _INCLUDE_MARKERS) or self._unmentioned(module, text)
 
     def _declared_dependencies(self, name: str) -> frozenset[str]:
         """Every function named `name` some project module passes to Depends()/Security()
