@@ -4,10 +4,9 @@ same function; display-only (advice, no edit) wherever that query is not certain
 from __future__ import annotations
 
 import pytest
+from fixing import fixed as _fix
 
 from asynclint.engine import CheckOptions, check_source
-from asynclint.fixes.apply import apply_fixes
-from asynclint.fixes.run import applicable
 from asynclint.rules.orm_examples import ASYNC_SETUP
 
 MODELS = (
@@ -28,11 +27,6 @@ def _fixes(text: str) -> list[dict]:
     result = check_source(text, "example.py", CheckOptions())
     assert result.errors == []
     return [finding.fix for finding in result.findings if finding.code == "AL204"]
-
-
-def _fix(text: str) -> str:
-    findings = check_source(text, "example.py", CheckOptions()).findings
-    return apply_fixes(text, [fix for _, fix in applicable(findings, True)]).text
 
 
 def test_the_import_is_added_once_after_the_opening_imports():

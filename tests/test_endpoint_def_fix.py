@@ -4,22 +4,10 @@ offered only for a route that never suspends and whose every finding a threadpoo
 from __future__ import annotations
 
 import pytest
-
-from asynclint.engine import CheckOptions, check_source
-from asynclint.fixes.apply import apply_fixes
-from asynclint.fixes.run import applicable
+from fixing import findings as _findings
+from fixing import fixed as _fix
 
 APP = "import time\nimport requests\nimport sqlite3\nfrom fastapi import FastAPI\napp = FastAPI()\n"
-
-
-def _findings(text: str):
-    result = check_source(text, "example.py", CheckOptions())
-    assert result.errors == []
-    return result.findings
-
-
-def _fix(text: str) -> str:
-    return apply_fixes(text, [fix for _, fix in applicable(_findings(text), True)]).text
 
 
 def _def_fixes(text: str) -> list[str]:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 
 import pytest
+from fixing import findings as _findings
+from fixing import fixed as _fix
 
-from asynclint.engine import CheckOptions, check_source
 from asynclint.findings import Finding
 from asynclint.fixes import files
 from asynclint.fixes.apply import apply_fixes, parses
 from asynclint.fixes.model import Edit, Fix
 from asynclint.fixes.run import applicable, fix_source
-import json
-
 from asynclint.index.codec import Codec
 from asynclint.rules import ALL_RULES
 from asynclint.rules.orm_examples import ASYNC_SETUP
@@ -23,16 +23,6 @@ FIXED = [
     for rule in ALL_RULES
     for index, (before, after) in enumerate(rule.FIXED)
 ]
-
-
-def _findings(text: str) -> list[Finding]:
-    result = check_source(text, "example.py", CheckOptions())
-    assert result.errors == []
-    return result.findings
-
-
-def _fix(text: str, unsafe: bool = True) -> str:
-    return apply_fixes(text, [fix for _, fix in applicable(_findings(text), unsafe)]).text
 
 
 @pytest.mark.parametrize(("rule", "before", "after"), FIXED)

@@ -7,23 +7,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fixing import findings as _findings
+from fixing import fixed as _fix
 
 from asynclint.cli import command
-
-from asynclint.engine import CheckOptions, check_source
-from asynclint.fixes.apply import apply_fixes
 from asynclint.fixes.model import Fix
-from asynclint.fixes.run import applicable
-
-
-def _findings(text: str):
-    result = check_source(text, "example.py", CheckOptions())
-    assert result.errors == []
-    return result.findings
-
-
-def _fix(text: str, unsafe: bool = True) -> str:
-    return apply_fixes(text, [fix for _, fix in applicable(_findings(text), unsafe)]).text
 
 
 @pytest.mark.parametrize(
