@@ -52,9 +52,14 @@ class UnitChecker(BlockingCalls, CoroutineUse, OrmState, Serialisation, Iteratio
         self.reports: list[Report] = []
         self.extra_calls: Mapping[str, Blocking] = extra_calls or {}
         self.offload_functions = OFFLOAD_FUNCTIONS | extra_offload
-        roots = {(binding.qualified or "").split(".")[0] for binding in summary.bindings.values()}
+        # the top-level packages the module imports from (`anyio`, `fastapi`, `django`...)
+        self.import_roots = frozenset(
+            (binding.qualified or "").split(".")[0] for binding in summary.bindings.values()
+        )
         # a Django module (not a FastAPI/Starlette one): asgiref's bridge, `sync_to_async(fn)(a)`
-        self.django_offload = "django" in roots and not roots & {"fastapi", "starlette"}
+        self.django_offload = (
+            "django" in self.import_roots and not self.import_roots & {"fastapi", "starlette"}
+        )
         self.offload_text = (
             "await run_in_threadpool" if summary.uses_framework
             else "await sync_to_async" if self.django_offload else "await asyncio.to_thread"

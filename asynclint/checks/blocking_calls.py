@@ -100,9 +100,7 @@ class BlockingCalls:
             return None
         if not frame.is_async or frame.is_lambda or frame.function is None:
             return None
-        module = "anyio" if any(
-            (binding.qualified or "").split(".")[0] == "anyio" for binding in self.summary.bindings.values()
-        ) else "asyncio"
+        module = "anyio" if "anyio" in self.import_roots else "asyncio"
         name, needs_import = self._module_name(module)
         return BlockingSleep.fix(node, module, name, needs_import)
 
@@ -137,7 +135,7 @@ class BlockingCalls:
         a name bound to it, else, in a module importing fastapi (or starlette), the name
         imported from `fastapi.concurrency` (`starlette.concurrency`), ("", None) when that name
         is taken; (None, None) in other modules."""
-        roots = {(binding.qualified or "").split(".")[0] for binding in self.summary.bindings.values()}
+        roots = self.import_roots
         package = "fastapi" if "fastapi" in roots else "starlette" if "starlette" in roots else None
         name, needs_import = self._imported_name(RUN_IN_THREADPOOL, "run_in_threadpool")
         if name is not None and not needs_import:
